@@ -1,0 +1,77 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+// Every target of ours is built in Swift 6 language mode with warnings as errors.
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+
+let package = Package(
+    name: "swift-threading",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Threading", targets: ["Threading"]),
+        .library(name: "Multiprocessing", targets: ["Multiprocessing"]),
+        .executable(name: "threadlab", targets: ["threadlab"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The one place that calls futex, gettid, prctl and friends.
+        .target(name: "CThreadingShims"),
+        .target(
+            name: "Threading",
+            dependencies: [
+                "CThreadingShims",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Multiprocessing",
+            dependencies: ["Threading", "CThreadingShims"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ThreadLab",
+            dependencies: [
+                "Threading", "Multiprocessing",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "threadlab",
+            dependencies: [
+                "ThreadLab",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        // Small programs the tests run as child processes.
+        .executableTarget(name: "ThreadingExitProbe", dependencies: ["Threading"], swiftSettings: strict),
+        .executableTarget(
+            name: "ProcessWorkerProbe",
+            dependencies: ["Threading", "Multiprocessing"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ThreadingTests",
+            dependencies: ["Threading", "ThreadingExitProbe"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MultiprocessingTests",
+            dependencies: ["Multiprocessing", "ProcessWorkerProbe"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ThreadLabTests",
+            dependencies: ["ThreadLab", "threadlab"],
+            swiftSettings: strict
+        ),
+    ]
+)

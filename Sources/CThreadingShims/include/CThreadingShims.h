@@ -1,0 +1,74 @@
+// The few platform calls Swift cannot make directly: the variadic `syscall` (futex,
+// gettid), `prctl`, and C11 atomics on a word whose address the kernel needs.
+// Every function names the C call it wraps and returns its result or -errno.
+#ifndef CTHREADING_SHIMS_H
+#define CTHREADING_SHIMS_H
+
+#include <stdint.h>
+#include <stdbool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// A 32-bit word that a futex (or, off Linux, a condition variable) can wait on.
+/// Loads and stores go through the atomics below, so TSan sees them.
+typedef struct { uint32_t value; } cthreading_word_t;
+
+static inline uint32_t cthreading_word_load_acquire(cthreading_word_t *w) {
+    return __atomic_load_n(&w->value, __ATOMIC_ACQUIRE);
+}
+static inline uint32_t cthreading_word_load_relaxed(cthreading_word_t *w) {
+    return __atomic_load_n(&w->value, __ATOMIC_RELAXED);
+}
+static inline void cthreading_word_store_release(cthreading_word_t *w, uint32_t v) {
+    __atomic_store_n(&w->value, v, __ATOMIC_RELEASE);
+}
+static inline uint32_t cthreading_word_exchange(cthreading_word_t *w, uint32_t v) {
+    return __atomic_exchange_n(&w->value, v, __ATOMIC_ACQ_REL);
+}
+/// Acquire ordering on success; on failure `*expected` holds the value seen.
+static inline bool cthreading_word_cas(cthreading_word_t *w, uint32_t *expected, uint32_t desired) {
+    return __atomic_compare_exchange_n(&w->value, expected, desired, false,
+                                       __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+static inline uint32_t cthreading_word_fetch_add(cthreading_word_t *w, uint32_t v) {
+    return __atomic_fetch_add(&w->value, v, __ATOMIC_ACQ_REL);
+}
+static inline uint32_t cthreading_word_fetch_sub(cthreading_word_t *w, uint32_t v) {
+    return __atomic_fetch_sub(&w->value, v, __ATOMIC_ACQ_REL);
+}
+/// A hint to the processor inside a bounded spin (`pause` on x86).
+static inline void cthreading_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+/// futex(FUTEX_WAIT_PRIVATE): sleeps while `*w == expected`, at most `timeout_ns`
+/// nanoseconds (negative: no limit). Returns 0, or -errno (EAGAIN: the value differed;
+/// ETIMEDOUT; EINTR).
+int cthreading_futex_wait(cthreading_word_t *w, uint32_t expected, int64_t timeout_ns);
+/// futex(FUTEX_WAKE_PRIVATE): wakes at most `count` sleepers. Returns how many woke, or -errno.
+int cthreading_futex_wake(cthreading_word_t *w, int count);
+
+/// gettid(2): the kernel's id of the calling thread.
+int64_t cthreading_gettid(void);
+/// prctl(PR_SET_PDEATHSIG, sig): the kernel sends `sig` to the caller when its parent
+/// thread exits. Returns 0 or -errno; a no-op off Linux.
+int cthreading_set_parent_death_signal(int sig);
+/// prctl(PR_SET_NAME): the name `top` and `/proc/PID/task` show (15 bytes at most).
+int cthreading_set_thread_name(const char *name);
+
+/// pthread_self() of the thread that loaded the program (its main thread), captured by
+/// a load-time constructor.
+uint64_t cthreading_main_pthread(void);
+/// getpid(2) == gettid(2): whether the caller is the process's main thread.
+bool cthreading_is_main_thread(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

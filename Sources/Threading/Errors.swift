@@ -1,0 +1,83 @@
+/// Wrong use of a thread or a lock, or an argument out of range.
+///
+/// These are the caller's mistakes: the process never traps on them (API principle 3).
+public enum ThreadingError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// `start()` was called on a thread that had already been started.
+    case alreadyStarted
+    /// `join()` was called before `start()`.
+    case notStarted
+    /// A thread tried to join itself, which would never return.
+    case joinCurrentThread
+    /// `Lock.release()` was called on a lock that was not locked.
+    case releaseUnlocked
+    /// An `RLock` or `Condition` was used by a thread that does not hold its lock.
+    case notOwner
+    /// A `BoundedSemaphore` was released above its initial value.
+    case tooManyReleases
+    /// The object is in a state that does not allow the call (e.g. a future set twice).
+    case invalidState(String)
+    /// An argument was out of range (a negative timeout or value, zero workers or parties…).
+    case invalidArgument(String)
+
+    public var description: String {
+        switch self {
+        case .alreadyStarted: "threads can only be started once"
+        case .notStarted: "cannot join a thread before it is started"
+        case .joinCurrentThread: "cannot join the current thread"
+        case .releaseUnlocked: "release of an unlocked lock"
+        case .notOwner: "cannot release or wait on a lock this thread does not hold"
+        case .tooManyReleases: "semaphore released too many times"
+        case .invalidState(let message): "invalid state: \(message)"
+        case .invalidArgument(let message): "invalid argument: \(message)"
+        }
+    }
+}
+
+/// A `timeout:` ran out before the operation could complete (Python's `TimeoutError`).
+public struct TimeoutError: Error, Equatable, Sendable, CustomStringConvertible {
+    public init() {}
+    public var description: String { "the operation timed out" }
+}
+
+/// A `Barrier` was broken (aborted, reset, or a party timed out) while a thread waited on it,
+/// or was already broken when a thread arrived.
+public struct BrokenBarrierError: Error, Equatable, Sendable, CustomStringConvertible {
+    public init() {}
+    public var description: String { "the barrier is broken" }
+}
+
+/// Why a queue operation could not complete.
+public enum QueueError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// `getNowait` or `get(timeout:)` found no item (Python's `queue.Empty`).
+    case empty
+    /// `putNowait` or `put(_:timeout:)` found no room (Python's `queue.Full`).
+    case full
+    /// The queue was shut down (Python 3.13's `queue.ShutDown`).
+    case shutDown
+    /// `taskDone()` was called more times than items were put.
+    case tooManyTaskDone
+
+    public var description: String {
+        switch self {
+        case .empty: "the queue is empty"
+        case .full: "the queue is full"
+        case .shutDown: "the queue is shut down"
+        case .tooManyTaskDone: "taskDone() called too many times"
+        }
+    }
+}
+
+/// Why an executor refused or failed work.
+public enum ExecutorError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// `submit` was called after `shutdown`.
+    case shutDown
+    /// The pool cannot run work any more, e.g. because its initializer threw.
+    case broken(String)
+
+    public var description: String {
+        switch self {
+        case .shutDown: "cannot schedule new work after shutdown"
+        case .broken(let message): "the pool is broken: \(message)"
+        }
+    }
+}

@@ -1,0 +1,55 @@
+/// What a primitive's state said when a waiter arrived.
+enum Registration: Equatable {
+    /// No need to wait (the event is set, a permit was free…).
+    case proceed
+    /// The waiter is listed; a waker will resume it.
+    case listed
+    /// The task was already cancelled; nothing was listed.
+    case cancelled
+}
+
+/// Blocks the calling thread as a waiter of a primitive.
+///
+/// `register` runs the primitive's arrival under its lock and says whether the waiter was
+/// listed. When the deadline passes, `withdraw` (under the lock) removes the waiter if it is
+/// still listed; if it is not, a waker already chose it, so its wake-up is taken and the
+/// wait counts as woken. Returns `true` when woken (or no wait was needed), `false` on
+/// timeout.
+func blockAsWaiter(
+    deadline: Deadline, spin: Bool = false,
+    register: (Waiter) -> Registration,
+    withdraw: (UInt64) -> Bool
+) -> Bool {
+    let parker = ThreadParker()
+    let waiter = Waiter(id: Waiter.nextID(), handle: .thread(parker))
+    guard register(waiter) == .listed else { return true }
+    if parker.park(until: deadline, spin: spin) { return true }
+    if withdraw(waiter.id) { return false }
+    parker.park()
+    return true
+}
+
+/// Suspends the calling task as a waiter of a primitive, holding no thread.
+///
+/// `register` runs the primitive's arrival under its lock; it must return `.cancelled`
+/// when `Task.isCancelled` is true *under that lock*, so a cancellation that comes before
+/// the waiter is listed is never missed. On cancellation `withdraw` removes the waiter if
+/// it is still listed, and the task throws `CancellationError`; a waiter a waker already
+/// chose resumes normally (its permit or wake-up is not lost).
+func suspendAsWaiter(
+    register: (Waiter) -> Registration,
+    withdraw: @Sendable (UInt64) -> Waiter?
+) async throws {
+    let id = Waiter.nextID()
+    try await withTaskCancellationHandler {
+        try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
+            switch register(Waiter(id: id, handle: .task(continuation))) {
+            case .proceed: continuation.resume()
+            case .cancelled: continuation.resume(throwing: CancellationError())
+            case .listed: break
+            }
+        }
+    } onCancel: {
+        withdraw(id)?.resume(throwing: CancellationError())
+    }
+}

@@ -1,0 +1,68 @@
+import Synchronization
+
+/// A flag threads and tasks can wait for, Python's `threading.Event`.
+///
+/// `set()` makes the flag true and wakes every waiter; `clear()` makes it false; `wait`
+/// returns at once while the flag is true and otherwise blocks until `set()`.
+///
+/// | form | waits for | ends with |
+/// |---|---|---|
+/// | `wait()` | `set()` | returns |
+/// | `wait(timeout:)` | `set()` or the timeout | `true` if set, `false` on timeout |
+/// | `isSet` | — | the flag now |
+/// | `await wait()` | `set()`, without holding a thread | returns, or `CancellationError` |
+///
+/// A waiter woken by `set()` returns `true` even if another thread cleared the flag
+/// before it ran. Happens-before: everything before `set()` → every `wait` it ends.
+public final class Event: Sendable {
+    private let state = Mutex(EventState())
+
+    /// A new event, its flag false.
+    public init() {}
+
+    /// The flag now: a snapshot.
+    public var isSet: Bool { state.withLock { $0.isSet } }
+
+    /// Makes the flag true and wakes every waiting thread and task.
+    public func set() {
+        let waiters = state.withLock { $0.set() }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Makes the flag false; later `wait` calls block until the next `set()`.
+    public func clear() {
+        state.withLock { $0.clear() }
+    }
+
+    /// Blocks until the flag is set.
+    @available(*, noasync, message: "use `await wait()`, which does not block a thread")
+    public func wait() {
+        _ = blockingWait(deadline: .never)
+    }
+
+    /// Blocks until the flag is set or `timeout` passes; returns `true` if it was set
+    /// (by the time of return, or by the `set()` that woke this waiter), `false` on
+    /// timeout. Throws `.invalidArgument` for a negative timeout.
+    public func wait(timeout: Duration) throws -> Bool {
+        try checkTimeout(timeout)
+        return blockingWait(deadline: .after(timeout))
+    }
+
+    private func blockingWait(deadline: Deadline) -> Bool {
+        blockAsWaiter(deadline: deadline, spin: true) { waiter in
+            state.withLock { $0.wait(waiter) }
+        } withdraw: { id in
+            state.withLock { $0.withdraw(id: id) } != nil
+        }
+    }
+
+    /// Suspends the calling task until the flag is set, holding no thread. A cancelled
+    /// task stops waiting and throws `CancellationError`.
+    public func wait() async throws {
+        try await suspendAsWaiter { waiter in
+            state.withLock { state in Task.isCancelled ? .cancelled : state.wait(waiter) }
+        } withdraw: { id in
+            state.withLock { $0.withdraw(id: id) }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import CThreadingShims
+
+/// A primitive lock, Python's `threading.Lock`.
+///
+/// Not reentrant: acquiring it again from the thread that holds it blocks (a deadlock the
+/// lock-order checker can point out). Any thread may release it, as in Python, so it also
+/// serves as a binary semaphore. Not fair: a thread that arrives while the lock is free
+/// may take it before a sleeping waiter, which keeps contended throughput high.
+///
+/// - Blocking: `acquire()` sleeps in the kernel (a futex) after a short bounded spin, and
+///   is woken by a `release()`.
+/// - Happens-before: everything a thread did before `release()` is visible to the thread
+///   whose `acquire` takes the lock next.
+public final class Lock: Lockable, CustomStringConvertible {
+    // 0: unlocked; 1: locked, no sleeper; 2: locked, a thread may sleep on the word.
+    private let word = FutexWord(0)
+    let identity: LockIdentity
+
+    /// Makes an unlocked lock. `name` appears in diagnostics; without one, the place the
+    /// lock was created does.
+    public init(name: String? = nil, file: String = #fileID, line: Int = #line) {
+        identity = LockIdentity(kind: "Lock", name: name, file: file, line: line)
+    }
+
+    /// The lock's name in diagnostics.
+    public var name: String { identity.name }
+
+    /// Whether some thread holds the lock: a snapshot that may be stale on return.
+    public var isLocked: Bool { word.load() != 0 }
+
+    public var description: String { "<Lock \(name) \(isLocked ? "locked" : "unlocked")>" }
+
+    /// Blocks until the lock is acquired.
+    @inline(__always)
+    public func acquire() {
+        _acquire(at: .unknown)
+    }
+
+    @inline(__always)
+    public func _acquire(at site: AcquisitionSite) {
+        if DiagnosticsHooks.isActive {
+            acquireObserved(at: site)
+            return
+        }
+        if word.compareExchange(expected: 0, desired: 1).exchanged { return }
+        _ = acquireSlow(deadline: .never)
+    }
+
+    /// Takes the lock if it is free; never blocks. Adds no lock-order edge (it cannot
+    /// deadlock).
+    public func tryAcquire() -> Bool {
+        let taken = word.compareExchange(expected: 0, desired: 1).exchanged
+        if taken, DiagnosticsHooks.isActive {
+            DiagnosticsHooks.lockDidAcquire(identity, at: .unknown, blocking: false, waitedSince: nil)
+        }
+        return taken
+    }
+
+    /// Blocks at most `timeout`; returns `false` when the time ran out without the lock.
+    /// A zero timeout is `tryAcquire()`. Throws `.invalidArgument` for a negative timeout.
+    public func acquire(timeout: Duration) throws -> Bool {
+        try acquire(timeout: timeout, at: .unknown)
+    }
+
+    func acquire(timeout: Duration, at site: AcquisitionSite) throws -> Bool {
+        try checkTimeout(timeout)
+        let observed = DiagnosticsHooks.isActive
+        if observed { DiagnosticsHooks.lockWillAcquire(identity, at: site) }
+        let start: ContinuousClock.Instant? = observed ? .now : nil
+        var taken = word.compareExchange(expected: 0, desired: 1).exchanged
+        if !taken, timeout > .zero {
+            taken = acquireSlow(deadline: .after(timeout))
+        }
+        if taken, observed {
+            DiagnosticsHooks.lockDidAcquire(identity, at: site, blocking: true, waitedSince: start)
+        }
+        return taken
+    }
+
+    /// Releases the lock and wakes one sleeping waiter, if any. Any thread may release.
+    /// Throws `.releaseUnlocked` when the lock is not locked.
+    public func release() throws {
+        let previous = word.exchange(0)
+        if previous == 0 { throw ThreadingError.releaseUnlocked }
+        if DiagnosticsHooks.isActive { DiagnosticsHooks.lockDidRelease(identity) }
+        if previous == 2 { word.wake(1) }
+    }
+
+    private func acquireObserved(at site: AcquisitionSite) {
+        DiagnosticsHooks.lockWillAcquire(identity, at: site)
+        let start = ContinuousClock.now
+        if !word.compareExchange(expected: 0, desired: 1).exchanged {
+            _ = acquireSlow(deadline: .never)
+        }
+        DiagnosticsHooks.lockDidAcquire(identity, at: site, blocking: true, waitedSince: start)
+    }
+
+    /// How many times to re-check a held lock before sleeping.
+    static let spinLimit = 64
+
+    /// Drepper's futex mutex ("Futexes are tricky", mutex 3): spin briefly, then mark the
+    /// word 2 and sleep until a release sees the 2 and wakes one sleeper.
+    @inline(never)
+    private func acquireSlow(deadline: Deadline) -> Bool {
+        for _ in 0..<Self.spinLimit {
+            let seen = word.loadRelaxed()
+            if seen == 0, word.compareExchange(expected: 0, desired: 1).exchanged { return true }
+            if seen == 2 { break }
+            cthreading_cpu_relax()
+        }
+        while word.exchange(2) != 0 {
+            if !word.wait(whileEquals: 2, deadline: deadline) {
+                // Timed out: one last attempt, so a release racing the timeout is not lost.
+                return word.compareExchange(expected: 0, desired: 2).exchanged
+            }
+        }
+        return true
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import Threading
+
+/// Delays used by tests, named and generous: the machine is a busy 2-core VM.
+enum Delay {
+    /// Long enough that a thread that was going to run has surely reached its wait.
+    static let settle = Duration.milliseconds(50)
+    /// A short timeout that a test expects to run out.
+    static let short = Duration.milliseconds(20)
+    /// The bound on anything a test waits for that should happen "soon".
+    static let bound = Duration.seconds(10)
+}
+
+/// Stress sizes, scaled down under ThreadSanitizer (`THREADING_TSAN=1`), which is 5–15×
+/// slower.
+enum Stress {
+    static let underTSan = ProcessInfo.processInfo.environment["THREADING_TSAN"] == "1"
+    static func size(_ full: Int) -> Int { underTSan ? max(1, full / 10) : full }
+}
+
+/// Starts a thread running `body`; the test joins it with `joinAll`.
+@discardableResult
+func spawn(name: String? = nil, _ body: @escaping @Sendable () throws -> Void) throws -> OSThread {
+    let thread = OSThread(name: name, daemon: true, body)
+    try thread.start()
+    return thread
+}
+
+/// Joins every thread within `Delay.bound`, failing the test for any that did not finish.
+func joinAll(_ threads: [OSThread], sourceLocation: SourceLocation = #_sourceLocation) throws {
+    for thread in threads {
+        let finished = try thread.join(timeout: Delay.bound)
+        #expect(finished, "thread \(thread.name) did not finish", sourceLocation: sourceLocation)
+    }
+}
+
+/// A plain integer shared between threads only under the lock a test is checking, so
+/// ThreadSanitizer sees any access the lock fails to order.
+final class Unguarded: @unchecked Sendable {
+    // Guarded by the lock under test, never by itself.
+    var value = 0
+}
+
+/// A counter threads can bump, for checking what happened.
+final class Counter: Sendable {
+    private let value = Atomic<Int>(0)
+    func increment() { value.add(1, ordering: .relaxed) }
+    var count: Int { value.load(ordering: .relaxed) }
+}
