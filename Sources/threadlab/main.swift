@@ -1,1 +1,20 @@
-print("threadlab: coming soon")
+import ArgumentParser
+import Foundation
+import ThreadLab
+
+// Parsing and printing only: the scenarios and the benchmark live in ThreadLab.
+// Every user mistake ends with one line on standard error and exit status 2.
+do {
+    var command = try ThreadLabCommand.parseAsRoot()
+    try command.run()
+} catch let code as ExitCode {
+    exit(code.rawValue)
+} catch {
+    if ThreadLabCommand.exitCode(for: error) == .success {
+        ThreadLabCommand.exit(withError: error)  // --help, --version
+    }
+    let message = ThreadLabCommand.message(for: error)
+    let line = message.split(separator: "\n").first.map(String.init) ?? "\(error)"
+    FileHandle.standardError.write(Data("threadlab: \(line)\n".utf8))
+    exit(2)
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Synchronization
+import Threading
+
+/// Tutorial 3.2: two daemon threads print ranges; the program ends when its main code
+/// ends and the daemons stop mid-way. With non-daemon threads the program waits for them.
+///
+/// Measured for real: `threadlab` runs itself as a child process
+/// (`threadlab _daemon-child --daemon` / `--no-daemon`) and counts the numbers each printed.
+public enum DaemonScenario {
+    /// The ranges the two threads print (the tutorial's 20000 and 10000, scaled down).
+    public static let ranges = [("First", 200), ("Second", 100)]
+    /// Each printed number stands for this much work.
+    public static let pace = Duration.milliseconds(1)
+
+    /// One child's run.
+    public struct ChildRun: Sendable {
+        public var daemon: Bool
+        /// Numbers the child printed before it ended.
+        public var printed: Int
+        /// The child's exit status.
+        public var status: Int32
+    }
+
+    public struct Result: Sendable {
+        public var daemon: ChildRun
+        public var nonDaemon: ChildRun
+        /// How many numbers a child prints when nothing stops its threads.
+        public var total: Int
+        public var verdict: Verdict
+    }
+
+    public static var total: Int { ranges.reduce(0) { $0 + $1.1 } }
+
+    /// Runs both children and compares.
+    public static func run(_ context: LabContext) throws -> Result {
+        let daemon = try runChild(context, daemon: true)
+        let nonDaemon = try runChild(context, daemon: false)
+        let matched = daemon.printed < total && nonDaemon.printed == total && nonDaemon.status == 0
+        let summary =
+            "with daemon threads the child printed \(daemon.printed) of \(total) numbers and ended with main; "
+            + "with non-daemon threads it printed \(nonDaemon.printed) of \(total) before exiting"
+        return Result(
+            daemon: daemon, nonDaemon: nonDaemon, total: total,
+            verdict: Verdict(name: "daemon", summary: summary, matched: matched))
+    }
+
+    private static func runChild(_ context: LabContext, daemon: Bool) throws -> ChildRun {
+        let flag = daemon ? "--daemon" : "--no-daemon"
+        context.log("Main-Thread: running `threadlab _daemon-child \(flag)`")
+        let child = try ChildProcess.run(context.executable, ["_daemon-child", flag])
+        var printed = 0
+        var shown = 0
+        for line in child.standardOutput.split(separator: "\n") {
+            if Int(line) != nil {
+                printed += 1
+            } else if shown < 8 {
+                shown += 1
+                context.log.plain("    child | \(line)")
+            }
+        }
+        context.log("Main-Thread: the \(daemon ? "daemon" : "non-daemon") child printed \(printed) numbers")
+        return ChildRun(daemon: daemon, printed: printed, status: child.status)
+    }
+
+    /// The child's side: start the two threads and let main's code end. Returns when main's
+    /// part is done; the process then exits, waiting only for non-daemon threads.
+    public static func child(daemon: Bool) throws {
+        let log = LabLog()
+        log("Main-Thread: before creating thread")
+        let started = ranges.map { _ in Event() }
+        let threads = ranges.enumerated().map { index, range in
+            OSThread(name: range.0, daemon: daemon) {
+                log("Sub-Thread: \(range.0) starting")
+                for i in 0..<range.1 {
+                    LabLog.writeLine(String(i), to: 1)
+                    started[index].set()
+                    LabClock.sleep(pace)
+                }
+                log("Sub-Thread: \(range.0) finishing")
+            }
+        }
+        log("Main-Thread: daemon: \(threads[0].isDaemon)")
+        log("Main-Thread: before running thread")
+        for thread in threads { try thread.start() }
+        log("Main-Thread: wait for the thread to finish")
+        // Both threads are surely under way before main ends (no join: that is the point).
+        for event in started { _ = try event.wait(timeout: .seconds(5)) }
+        log("Main-Thread: all threads are done")
+    }
+}

@@ -1,0 +1,71 @@
+import Synchronization
+import Threading
+
+/// Tutorial 3.4, fixed: the same three updates with `acquire`/`release` and with
+/// `withLock` end at 3; then a high-contention run: N threads × M increments under one
+/// lock, nothing lost.
+public enum LockScenario {
+    public struct Result: Sendable {
+        public var acquireReleaseValue: Int
+        public var withLockValue: Int
+        public var threads: Int
+        public var incrementsPerThread: Int
+        public var contendedTotal: Int
+        public var contendedTime: Duration
+        public var verdict: Verdict
+    }
+
+    public static func run(
+        _ context: LabContext, pause: Duration = .milliseconds(100), threads: Int = 4,
+        incrementsPerThread: Int = 100_000
+    ) throws -> Result {
+        let names = ["First", "Second", "Third"]
+
+        let first = FakeDataStore(pause: pause, log: context.log)
+        context.log("Method 1 (acquire/release). Starting value is \(first.value)")
+        try WorkerThreads.run(
+            count: 2, prefix: "ThreadPoolExecutor-1", jobs: names.map { name in { first.lockedUpdate(name) } }
+        )
+        context.log("Method 1. Ending value is \(first.value)")
+
+        let second = FakeDataStore(pause: pause, log: context.log)
+        context.log("Method 2 (withLock). Starting value is \(second.value)")
+        try WorkerThreads.run(
+            count: 2, prefix: "ThreadPoolExecutor-2",
+            jobs: names.map { name in { second.withLockUpdate(name) } })
+        context.log("Method 2. Ending value is \(second.value)")
+
+        context.log("High contention: \(threads) threads × \(incrementsPerThread) increments under one lock")
+        let lock = Lock(name: "counter")
+        let counter = LockedCounter()
+        let (_, elapsed) = try LabClock.measure {
+            let workers = (0..<threads).map { index in
+                OSThread(name: "Incrementer-\(index)") {
+                    for _ in 0..<incrementsPerThread { lock.withLock { counter.value += 1 } }
+                }
+            }
+            for worker in workers { try worker.start() }
+            for worker in workers { try worker.join() }
+        }
+        let total = lock.withLock { counter.value }
+        let expected = threads * incrementsPerThread
+        let rate = Double(total) / max(LabClock.seconds(elapsed), 1e-9)
+        context.log("Counter ended at \(total) (expected \(expected)) in \(LabClock.format(elapsed))")
+
+        let matched = first.value == names.count && second.value == names.count && total == expected
+        let summary =
+            "with acquire/release the 3 updates ended at \(first.value), with withLock at \(second.value); "
+            + "\(threads)×\(incrementsPerThread) locked increments reached \(total) of \(expected) "
+            + "(\(LabClock.formatRate(rate, unit: "increments")))"
+        return Result(
+            acquireReleaseValue: first.value, withLockValue: second.value, threads: threads,
+            incrementsPerThread: incrementsPerThread, contendedTotal: total, contendedTime: elapsed,
+            verdict: Verdict(name: "lock", summary: summary, matched: matched))
+    }
+}
+
+/// A plain counter shared only under a `Lock`.
+final class LockedCounter: @unchecked Sendable {
+    // Guarded by the lock the scenario holds around every access.
+    var value = 0
+}

@@ -1,0 +1,59 @@
+/// One entry of the tour: a name, the tutorial's section, and how to run it.
+public struct Scenario: Sendable {
+    public var name: String
+    /// What it shows, for `threadlab demo --help` and the tour's headings.
+    public var title: String
+    public var run: @Sendable (LabContext) throws -> Verdict
+
+    /// Every scenario of SCENARIOS.md, in the tour's order.
+    public static let all: [Scenario] = [
+        Scenario(name: "basic", title: "main thread and a sub-thread, join (3.1)") {
+            try BasicScenario.run($0).verdict
+        },
+        Scenario(name: "daemon", title: "daemon threads end with the program (3.2)") {
+            try DaemonScenario.run($0).verdict
+        },
+        Scenario(name: "pool", title: "ThreadPoolExecutor: submit, result, map (3.3)") { _ in
+            PendingScenario.verdict(
+                "pool", requires: "ThreadPoolExecutor (branch futures)",
+                shows: "two tasks summing 0..<10000 on a pool of 3 workers")
+        },
+        Scenario(name: "race", title: "a lost update without a lock (3.4)") {
+            try RaceScenario.run($0).verdict
+        },
+        Scenario(name: "lock", title: "the same with a lock (3.4)") {
+            try LockScenario.run($0).verdict
+        },
+        Scenario(name: "deadlock", title: "two locks in opposite order, caught by the checker (3.4)") { _ in
+            PendingScenario.verdict(
+                "deadlock", requires: "LockOrderChecking (branch diag)",
+                shows: "the lock-order checker naming both locks and both acquisition sites")
+        },
+        Scenario(name: "producer-consumer", title: "a bounded Queue between two threads (3.5)") { _ in
+            PendingScenario.verdict(
+                "producer-consumer",
+                requires: "Queue (branch queues) and ThreadPoolExecutor (branch futures)",
+                shows: "items produced = consumed, queue size never above 10")
+        },
+        Scenario(name: "responsiveness", title: "a running total reported while the sum runs (1.b.1)") {
+            try ResponsivenessScenario.run($0).verdict
+        },
+        Scenario(name: "many-threads", title: "many threads, many context switches (1.b.1)") {
+            try ManyThreadsScenario.run($0).verdict
+        },
+        Scenario(name: "gil", title: "the GIL made visible (2)") {
+            try GILScenario.run($0).verdict
+        },
+        Scenario(name: "processes", title: "processes vs threads (1.b)") { _ in
+            PendingScenario.verdict(
+                "processes", requires: "ProcessPoolExecutor (branch mp)",
+                shows:
+                    "the job in a process pool, a crashing worker contained, memory of threads vs processes")
+        },
+    ]
+
+    /// The scenario called `name`.
+    public static func named(_ name: String) -> Scenario? {
+        all.first { $0.name == name }
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Threading
+
+/// Runs a program to completion and collects what it printed.
+public struct ChildProcess: Sendable {
+    public var status: Int32
+    public var standardOutput: String
+    public var standardError: String
+
+    /// Runs `executable` with `arguments`; throws when it cannot be started.
+    public static func run(_ executable: String, _ arguments: [String]) throws -> ChildProcess {
+        let running = try start(executable, arguments)
+        return running.wait()
+    }
+
+    /// A started child, not yet waited for.
+    public final class Running: @unchecked Sendable {
+        // Only the thread that started the child uses these; never shared.
+        let process: Process
+        let output: Pipe
+        let errors: Pipe
+
+        init(process: Process, output: Pipe, errors: Pipe) {
+            self.process = process
+            self.output = output
+            self.errors = errors
+        }
+
+        /// Reads everything the child prints and waits for it to exit.
+        public func wait() -> ChildProcess {
+            // Read standard error on the side, so neither pipe can fill up and block the child.
+            let errorData = ErrorCollector(errors.fileHandleForReading)
+            let out = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return ChildProcess(
+                status: process.terminationStatus,
+                standardOutput: String(decoding: out, as: UTF8.self),
+                standardError: String(decoding: errorData.finish(), as: UTF8.self))
+        }
+    }
+
+    /// Starts `executable` with `arguments`, its output captured.
+    public static func start(_ executable: String, _ arguments: [String]) throws -> Running {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return Running(process: process, output: output, errors: errors)
+    }
+
+    /// Finds `name` on the PATH.
+    public static func which(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for directory in path.split(separator: ":") {
+            let candidate = "\(directory)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+}
+
+/// Drains a pipe on its own thread.
+private final class ErrorCollector: @unchecked Sendable {
+    // `data` is written once by the reading thread before `done` is signalled and read
+    // only after `finish()` has waited on `done`.
+    private var data = Data()
+    private let done = Event()
+
+    init(_ handle: FileHandle) {
+        let reader = OSThread(name: "pipe-reader", daemon: true) { [self] in
+            data = handle.readDataToEndOfFile()
+            done.set()
+        }
+        do {
+            try reader.start()
+        } catch {
+            // No thread: read on the caller's thread in `finish()` instead.
+            data = Data()
+            done.set()
+            fallback = handle
+        }
+    }
+
+    private var fallback: FileHandle?
+
+    func finish() -> Data {
+        done.wait()
+        if let fallback { return fallback.readDataToEndOfFile() }
+        return data
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// Finds and runs the peer programs kept in the repository's `bench/peers/`.
+public enum PeerPrograms {
+    /// The `bench/peers` directory: `$THREADLAB_PEERS`, else the first found walking up from
+    /// the executable (`.build/debug/threadlab` sits two levels below the checkout) and from
+    /// the current directory.
+    public static func directory(executable: String = LabContext.currentExecutable) -> String? {
+        let environment = ProcessInfo.processInfo.environment
+        if let explicit = environment["THREADLAB_PEERS"] { return explicit }
+        var starts = [URL(fileURLWithPath: executable).deletingLastPathComponent()]
+        starts.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        for start in starts {
+            var directory = start
+            for _ in 0..<6 {
+                let candidate = directory.appendingPathComponent("bench/peers")
+                if FileManager.default.fileExists(
+                    atPath: candidate.appendingPathComponent("peer_python.py").path)
+                {
+                    return candidate.path
+                }
+                directory.deleteLastPathComponent()
+            }
+        }
+        return nil
+    }
+
+    /// One line of a peer's output: `{"id": "W4", "n": …, "value": …, "unit": "…", …}`.
+    public struct Figure: Sendable, Codable, Equatable {
+        public var id: String
+        public var n: Int
+        public var value: Double
+        public var unit: String
+        public var seconds: Double?
+        public var ok: Bool?
+        public var note: String?
+    }
+
+    /// Runs `program` with `arguments` and parses every JSON line it prints.
+    public static func run(_ program: String, _ arguments: [String]) throws -> [Figure] {
+        let child = try ChildProcess.run(program, arguments)
+        guard child.status == 0 else {
+            let reason = child.standardError.split(separator: "\n").last.map(String.init) ?? "no message"
+            throw PeerError.failed("\(program) exited with status \(child.status): \(reason)")
+        }
+        return child.standardOutput.split(separator: "\n").compactMap { line in
+            try? JSONDecoder().decode(Figure.self, from: Data(line.utf8))
+        }
+    }
+
+    public enum PeerError: Error, CustomStringConvertible {
+        case failed(String)
+        public var description: String {
+            switch self {
+            case .failed(let message): message
+            }
+        }
+    }
+}
