@@ -1,9 +1,80 @@
 import ArgumentParser
+import Foundation
 import ThreadLab
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Workloads W1–W10 on this package and its peers (use -c release).")
+        commandName: "bench",
+        abstract: "Workloads W1–W10 on this package and on its peers (run with `swift run -c release`).")
 
-    func run() throws {}
+    @Flag(help: "Smaller sizes, one run each: under a minute.")
+    var quick = false
+
+    @Option(help: "Write every figure as JSON to this file.")
+    var json: String?
+
+    @Option(help: "Write a self-contained HTML report with bar charts to this file.")
+    var html: String?
+
+    @Option(help: "Peers to run beside this package, comma-separated: python, java, or none.")
+    var peers = "python,java"
+
+    @Option(help: .hidden)
+    var scale: Double = 1
+
+    @Option(help: .hidden)
+    var runs: Int?
+
+    var peerList: [String] {
+        peers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            .filter { !$0.isEmpty && $0 != "none" }
+    }
+
+    func validate() throws {
+        for peer in peerList where !BenchRunner.knownPeers.contains(peer) {
+            throw ValidationError("unknown peer '\(peer)'; choose from: python, java, none")
+        }
+        guard scale.isFinite, scale > 0, scale <= 100 else {
+            throw ValidationError("--scale must be in (0, 100]")
+        }
+        if let runs, runs < 1 || runs > 100 { throw ValidationError("--runs must be in 1…100") }
+        for path in [json, html].compactMap({ $0 }) { try OutputPath.check(path) }
+    }
+
+    func run() throws {
+        #if DEBUG
+            FileHandle.standardError.write(
+                Data(
+                    "note: a debug build; for real figures run `swift run -c release threadlab bench`\n".utf8)
+            )
+        #endif
+        let runner = BenchRunner(
+            quick: quick, scale: scale, peers: peerList, context: LabContext(log: LabLog(sink: nil)),
+            runs: runs)
+        let progress = Progress()
+        let report = runner.run { step, total, what in progress.show("[\(step)/\(total)] \(what)…") }
+        progress.finish()
+        print(report.table())
+        do {
+            if let json { try report.json().write(to: URL(fileURLWithPath: json)) }
+            if let html { try Data(report.html().utf8).write(to: URL(fileURLWithPath: html)) }
+        } catch {
+            throw ValidationError("cannot write the report: \(error.localizedDescription)")
+        }
+    }
+}
+
+/// The progress line on standard error: rewritten in place on a terminal, a line per step
+/// otherwise.
+struct Progress {
+    let isTerminal = isatty(2) == 1
+
+    func show(_ text: String) {
+        let line = isTerminal ? "\r\u{1B}[K" + text : text + "\n"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func finish() {
+        if isTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
 }

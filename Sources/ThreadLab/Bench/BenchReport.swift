@@ -1,0 +1,113 @@
+import Foundation
+
+/// Everything one `threadlab bench` produced.
+public struct BenchReport: Sendable, Codable {
+    public var machine: MachineInfo
+    public var quick: Bool
+    public var date: String
+    /// The implementations measured, `swift` first.
+    public var implementations: [String]
+    public var rows: [Row]
+
+    /// One workload across implementations.
+    public struct Row: Sendable, Codable {
+        public var id: String
+        public var name: String
+        public var unit: String
+        public var higherIsBetter: Bool
+        public var figures: [BenchFigure]
+
+        public func figure(_ implementation: String) -> BenchFigure? {
+            figures.first { $0.implementation == implementation }
+        }
+
+        /// This package's figure ÷ the peer's, when both exist.
+        public func ratio(to peer: String) -> Double? {
+            guard let ours = figure("swift")?.value, let theirs = figure(peer)?.value, theirs != 0 else {
+                return nil
+            }
+            return ours / theirs
+        }
+    }
+
+    /// The JSON form, every figure included.
+    public func json() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(self)
+    }
+
+    /// A compact figure: `12.3 M`, `45.6 k`, `17.2`, `0.98`.
+    static func format(_ value: Double) -> String {
+        switch abs(value) {
+        case 1e9...: String(format: "%.2f G", value / 1e9)
+        case 1e6...: String(format: "%.2f M", value / 1e6)
+        case 1e4...: String(format: "%.1f k", value / 1e3)
+        case 100...: String(format: "%.0f", value)
+        case 10...: String(format: "%.1f", value)
+        default: String(format: "%.2f", value)
+        }
+    }
+
+    static func formatN(_ n: Int) -> String {
+        switch n {
+        case 1_000_000...: n % 1_000_000 == 0 ? "\(n / 1_000_000)M" : String(format: "%.1fM", Double(n) / 1e6)
+        case 1_000...: n % 1_000 == 0 ? "\(n / 1_000)k" : String(format: "%.1fk", Double(n) / 1e3)
+        default: "\(n)"
+        }
+    }
+
+    /// How a cell of the table reads.
+    static func cell(_ figure: BenchFigure?) -> String {
+        guard let figure else { return "—" }
+        guard let value = figure.value else { return figure.note ?? "n/a" }
+        var text = format(value)
+        if let n = figure.n { text += " (N=\(formatN(n)))" }
+        if figure.ok == false { text += " CHECK FAILED" }
+        return text
+    }
+
+    /// The plain-text table.
+    public func table() -> String {
+        let peers = implementations.filter { $0 != "swift" }
+        var header = ["id", "workload", "unit"] + implementations
+        header += peers.map { "swift÷\($0)" }
+        var lines = [header]
+        for row in rows {
+            var line = [row.id, row.name, row.unit + (row.higherIsBetter ? " ↑" : " ↓")]
+            line += implementations.map { BenchReport.cell(row.figure($0)) }
+            line += peers.map { peer in row.ratio(to: peer).map { String(format: "%.2f", $0) } ?? "—" }
+            lines.append(line)
+        }
+        let widths = header.indices.map { column in lines.map { $0[column].count }.max() ?? 0 }
+        let rendered = lines.map { line in
+            line.enumerated().map { column, text in
+                text.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            }
+            .joined(separator: "  ")
+        }
+        var out = [
+            "machine: \(machine.cores) cores, \(machine.cpuModel), \(machine.system)\(quick ? " — quick run" : "")",
+            "",
+        ]
+        out.append(rendered[0])
+        out.append(String(repeating: "─", count: rendered[0].count))
+        out += rendered.dropFirst()
+        out.append("")
+        out.append(
+            "↑ higher is better, ↓ lower is better; swift÷peer is this package's figure over the peer's;")
+        out.append(
+            "N = the workload size each side used (CPython uses smaller N where the full one takes minutes).")
+        let notes = rows.flatMap { row in
+            row.figures.compactMap { figure in
+                if let requires = figure.requires {
+                    return "  \(row.id) \(figure.implementation): needs \(requires)"
+                }
+                return figure.value != nil
+                    ? figure.note.map { "  \(row.id) \(figure.implementation): \($0)" } : nil
+            }
+        }
+        if !notes.isEmpty { out += ["notes:"] + notes }
+        return out.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+
+/// Runs the workloads on this package and on the peers found on the machine.
+public struct BenchRunner: Sendable {
+    /// The peers `--peers` may name.
+    public static let knownPeers = ["python", "java"]
+
+    public var quick: Bool
+    /// Multiplies every N (tests use a tiny scale).
+    public var scale: Double
+    public var peers: [String]
+    public var context: LabContext
+    /// Runs per figure; the median is reported. Default: 1 quick, 3 full.
+    public var runs: Int?
+
+    public init(quick: Bool, scale: Double = 1, peers: [String], context: LabContext, runs: Int? = nil) {
+        self.quick = quick
+        self.scale = scale
+        self.peers = peers
+        self.context = context
+        self.runs = runs
+    }
+
+    /// Runs everything, reporting each step to `progress` (step, total steps, what).
+    public func run(progress: (Int, Int, String) -> Void) -> BenchReport {
+        let workloads = Workload.all
+        let total = workloads.count + peers.count
+        var step = 0
+        var figures: [String: [BenchFigure]] = [:]
+        let runs = self.runs ?? (quick ? 1 : 3)
+        for workload in workloads {
+            step += 1
+            progress(step, total, "\(workload.id) \(workload.name) (swift)")
+            figures[workload.id, default: []].append(measure(workload, runs: runs))
+        }
+        for peer in peers {
+            step += 1
+            progress(step, total, "\(peer): W1–W10")
+            for figure in runPeer(peer, runs: runs) { figures[figure.id, default: []].append(figure) }
+        }
+        let rows = workloads.map { workload in
+            BenchReport.Row(
+                id: workload.id, name: workload.name, unit: workload.unit,
+                higherIsBetter: workload.higherIsBetter,
+                figures: (["swift"] + peers).map { name in
+                    figures[workload.id]?.first { $0.implementation == name }
+                        ?? BenchFigure(implementation: name, id: workload.id, note: "n/a")
+                })
+        }
+        let formatter = ISO8601DateFormatter()
+        return BenchReport(
+            machine: .current(), quick: quick, date: formatter.string(from: Date()),
+            implementations: ["swift"] + peers, rows: rows)
+    }
+
+    func size(_ workload: Workload) -> Int {
+        max(2, Int(Double(quick ? workload.quickN : workload.fullN) * scale))
+    }
+
+    func measure(_ workload: Workload, runs: Int) -> BenchFigure {
+        if let requires = workload.requires {
+            return BenchFigure(
+                implementation: "swift", id: workload.id, note: "n/a (not built yet)", requires: requires)
+        }
+        let n = size(workload)
+        do {
+            var samples: [Workload.WorkloadSample] = []
+            for _ in 0..<max(1, runs) { samples.append(try workload.measure(n, context)) }
+            let sorted = samples.sorted { $0.value < $1.value }
+            let median = sorted[sorted.count / 2]
+            return BenchFigure(
+                implementation: "swift", id: workload.id, n: n, value: median.value, unit: workload.unit,
+                seconds: samples.reduce(0) { $0 + $1.seconds }, ok: samples.allSatisfy(\.ok),
+                note: median.note)
+        } catch {
+            return BenchFigure(implementation: "swift", id: workload.id, note: "failed: \(error)")
+        }
+    }
+
+    /// Runs one peer program; a missing tool or program gives figures saying so.
+    func runPeer(_ peer: String, runs: Int) -> [BenchFigure] {
+        func missing(_ why: String) -> [BenchFigure] {
+            Workload.all.map { BenchFigure(implementation: peer, id: $0.id, note: why) }
+        }
+        guard let directory = PeerPrograms.directory(executable: context.executable) else {
+            return missing("bench/peers not found (set THREADLAB_PEERS)")
+        }
+        var arguments = ["--scale", String(scale), "--runs", String(runs)]
+        if quick { arguments.append("--quick") }
+        let program: String
+        switch peer {
+        case "python":
+            guard let python = ChildProcess.which("python3") else {
+                return missing("python3 not on the PATH")
+            }
+            program = python
+            arguments.insert("\(directory)/peer_python.py", at: 0)
+        case "java":
+            guard let java = ChildProcess.which("java") else { return missing("java not on the PATH") }
+            program = java
+            arguments.insert("\(directory)/PeerJava.java", at: 0)
+        default:
+            return missing("unknown peer")
+        }
+        do {
+            let lines = try PeerPrograms.run(program, arguments)
+            return Workload.all.map { workload in
+                guard let line = lines.first(where: { $0.id == workload.id }) else {
+                    return BenchFigure(
+                        implementation: peer, id: workload.id, note: "n/a (no \(peer) counterpart)")
+                }
+                return BenchFigure(
+                    implementation: peer, id: line.id, n: line.n, value: line.value, unit: line.unit,
+                    seconds: line.seconds, ok: line.ok, note: line.note)
+            }
+        } catch {
+            return missing("failed: \(error)")
+        }
+    }
+}
