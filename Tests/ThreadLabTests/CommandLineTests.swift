@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+@testable import ThreadLab
+
+@Suite("threadlab command line", .timeLimit(.minutes(2)))
+struct CommandLineTests {
+    /// Each mistake: one line on standard error, exit status 2, no stack trace.
+    @Test(arguments: [
+        ["demo", "no-such-demo"],
+        ["demo", "gil", "--switch-interval", "abc"],
+        ["demo", "gil", "--switch-interval=-3"],
+        ["demo", "basic", "--trace", "/no/such/dir/trace.json"],
+        ["bench", "--json", "/no/such/dir/out.json"],
+        ["bench", "--html", "/tmp"],
+        ["bench", "--peers", "cobol"],
+        ["frobnicate"],
+    ])
+    func badInputIsOneLineAndStatus2(_ arguments: [String]) throws {
+        let run = try Binary.run(arguments)
+        #expect(run.status == 2)
+        let lines = run.standardError.split(separator: "\n")
+        #expect(lines.count == 1, "\(run.standardError)")
+        #expect(lines.first?.hasPrefix("threadlab: ") == true)
+        #expect(run.standardOutput.isEmpty)
+    }
+
+    @Test func demoRunsOneScenarioAndPrintsItsVerdict() throws {
+        let run = try Binary.run(["demo", "race"])
+        #expect(run.status == 0)
+        #expect(run.standardOutput.contains("verdict race: 3 updates without a lock ended at"))
+        #expect(run.standardOutput.contains("[ThreadPoolExecutor-0_0]"))
+    }
+
+    @Test func benchQuickJSONHasEveryWorkload() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "threadlab-bench-\(getpid()).json"
+        ).path
+        let html = path.replacingOccurrences(of: ".json", with: ".html")
+        defer {
+            try? FileManager.default.removeItem(atPath: path)
+            try? FileManager.default.removeItem(atPath: html)
+        }
+        let run = try Binary.run([
+            "bench", "--quick", "--scale", "0.002", "--peers", "none", "--json", path, "--html", html,
+        ])
+        #expect(run.status == 0, "\(run.standardError)")
+        let report = try JSONDecoder().decode(
+            BenchReport.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(report.rows.map(\.id) == (1...10).map { "W\($0)" })
+        #expect(report.quick)
+        #expect(report.machine.cores >= 1)
+        for row in report.rows {
+            let swift = try #require(row.figure("swift"))
+            if swift.requires == nil {
+                #expect(swift.value != nil, "\(row.id): \(swift.note ?? "")")
+                #expect(swift.ok == true, "\(row.id)")
+            } else {
+                #expect(swift.note == "n/a (not built yet)")
+            }
+        }
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        #expect(page.contains("<svg"))
+        #expect(run.standardOutput.contains("W10"))
+    }
+
+    @Test func pythonPeerReportsEveryWorkload() throws {
+        guard ChildProcess.which("python3") != nil else { return }
+        let report = BenchRunner(
+            quick: true, scale: 0.01, peers: ["python"], context: quietContext(), runs: 1)
+        let figures = report.runPeer("python", runs: 1)
+        #expect(figures.map(\.id) == (1...10).map { "W\($0)" })
+        for figure in figures {
+            #expect(figure.value != nil, "\(figure.id): \(figure.note ?? "")")
+            #expect(figure.ok == true)
+        }
+    }
+}

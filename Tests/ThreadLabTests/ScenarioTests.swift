@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+
+@testable import ThreadLab
+
+@Suite("Scenarios", .timeLimit(.minutes(1)))
+struct ScenarioTests {
+    @Test func basicMainFinishesAfterFirst() throws {
+        let result = try BasicScenario.run(quietContext(), sleep: .milliseconds(50))
+        #expect(
+            result.steps == [
+                "main:before-create", "main:before-run", "main:wait", "First:starting", "First:finishing",
+                "main:done",
+            ]
+                || result.steps == [
+                    "main:before-create", "main:before-run", "First:starting", "main:wait", "First:finishing",
+                    "main:done",
+                ])
+        #expect(result.joinWaited > .zero)
+        #expect(result.verdict.outcome == .expected)
+    }
+
+    @Test func daemonChildStopsEarlyAndNonDaemonDoesNot() throws {
+        let result = try DaemonScenario.run(quietContext())
+        #expect(result.daemon.printed < result.total)
+        #expect(result.daemon.printed >= 2, "both daemon threads printed before main ended")
+        #expect(result.nonDaemon.printed == result.total)
+        #expect(result.nonDaemon.status == 0)
+        #expect(result.verdict.outcome == .expected)
+    }
+
+    @Test func raceLosesUpdatesWithoutALock() throws {
+        let result = try RaceScenario.run(quietContext(), pause: .milliseconds(20))
+        #expect(result.updates == 3)
+        #expect(result.finalValue < 3)
+        #expect(result.lost >= 1)
+        #expect(result.verdict.outcome == .expected)
+    }
+
+    @Test func lockReachesThree() throws {
+        let result = try LockScenario.run(
+            quietContext(), pause: .milliseconds(10), threads: 4, incrementsPerThread: 10_000)
+        #expect(result.acquireReleaseValue == 3)
+        #expect(result.withLockValue == 3)
+        #expect(result.contendedTotal == 40_000)
+        #expect(result.verdict.outcome == .expected)
+    }
+
+    @Test func responsivenessDeliversReportsWhileTheSumRuns() throws {
+        let result = try ResponsivenessScenario.run(
+            quietContext(), upTo: 100_000, chunkWork: .microseconds(500), reportEvery: .milliseconds(5))
+        #expect(result.sum == 100_000 * 100_001 / 2)
+        #expect(result.reportsWhileRunning >= 1)
+    }
+
+    @Test func manyThreadsLoseNothing() throws {
+        let result = try ManyThreadsScenario.run(quietContext(), work: 256 * 50)
+        #expect(result.runs.map(\.threads) == ManyThreadsScenario.threadCounts)
+        for run in result.runs { #expect(run.total == 256 * 50) }
+        #expect(result.verdict.outcome == .expected)
+    }
+
+    @Test func gilScenarioKeepsOneHolderAndRightSums() throws {
+        let result = try GILScenario.run(quietContext(), n: 2_000_000)
+        #expect(result.sumsCorrect)
+        #expect(result.maxConcurrentHolders == 1)
+        #expect(result.gilStatistics.forcedSwitches > 0)
+        #expect(result.twoProcesses != nil)
+        #expect(result.verdict.outcome == .expected)
+    }
+
+    @Test func pendingScenariosSayWhatTheyNeed() throws {
+        for name in ["pool", "deadlock", "producer-consumer", "processes"] {
+            let scenario = try #require(Scenario.named(name))
+            let verdict = try scenario.run(quietContext())
+            if case .unavailable = verdict.outcome {
+                #expect(verdict.isAcceptable)
+                #expect(verdict.description.contains("requires"))
+            }
+        }
+    }
+
+    @Test func tourListsEveryScenarioInOrder() {
+        #expect(
+            Scenario.all.map(\.name) == [
+                "basic", "daemon", "pool", "race", "lock", "deadlock", "producer-consumer", "responsiveness",
+                "many-threads", "gil", "processes",
+            ])
+    }
+
+    @Test func logLinesCarryTimeAndThreadName() {
+        let log = LabLog(sink: nil)
+        log("hello")
+        let line = log.lines.first ?? ""
+        #expect(line.wholeMatch(of: /\d\d:\d\d:\d\d\.\d\d\d \[[^\]]+\] hello/) != nil)
+    }
+}

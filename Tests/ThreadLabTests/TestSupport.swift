@@ -1,0 +1,23 @@
+import Foundation
+import Testing
+
+@testable import ThreadLab
+
+/// The `threadlab` executable built next to the test bundle.
+enum Binary {
+    static var path: String {
+        let bundle = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? ""
+        return URL(fileURLWithPath: bundle).deletingLastPathComponent().appendingPathComponent("threadlab")
+            .path
+    }
+
+    /// Runs `threadlab` with `arguments`.
+    static func run(_ arguments: [String]) throws -> ChildProcess {
+        try ChildProcess.run(path, arguments)
+    }
+}
+
+/// A context whose log keeps its lines instead of printing them.
+func quietContext(scale: Double = 0.05) -> LabContext {
+    LabContext(log: LabLog(sink: nil), executable: Binary.path, scale: scale, runPeers: false)
+}
