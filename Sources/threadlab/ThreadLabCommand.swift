@@ -118,8 +118,10 @@ struct DaemonChildCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Whether the two threads are daemon threads.")
     var daemon = true
 
+    @Option var paceMicroseconds: Int = 2_000
+
     func run() throws {
-        try DaemonScenario.child(daemon: daemon)
+        try DaemonScenario.child(daemon: daemon, pace: .microseconds(max(0, paceMicroseconds)))
     }
 }
 

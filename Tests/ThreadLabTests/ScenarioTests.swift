@@ -21,7 +21,9 @@ struct ScenarioTests {
     }
 
     @Test func daemonChildStopsEarlyAndNonDaemonDoesNot() throws {
-        let result = try DaemonScenario.run(quietContext())
+        // ThreadSanitizer makes the child's exit slow: give its daemon threads more to do.
+        let underTSan = ProcessInfo.processInfo.environment["THREADING_TSAN"] == "1"
+        let result = try DaemonScenario.run(quietContext(), pace: .milliseconds(underTSan ? 20 : 2))
         #expect(result.daemon.printed < result.total)
         #expect(result.daemon.printed >= 2, "both daemon threads printed before main ended")
         #expect(result.nonDaemon.printed == result.total)

@@ -10,8 +10,9 @@ import Threading
 public enum DaemonScenario {
     /// The ranges the two threads print (the tutorial's 20000 and 10000, scaled down).
     public static let ranges = [("First", 200), ("Second", 100)]
-    /// Each printed number stands for this much work.
-    public static let pace = Duration.milliseconds(1)
+    /// Each printed number stands for this much work by default: enough that the daemon
+    /// child's main code surely ends long before its threads would.
+    public static let defaultPace = Duration.milliseconds(2)
 
     /// One child's run.
     public struct ChildRun: Sendable {
@@ -33,9 +34,9 @@ public enum DaemonScenario {
     public static var total: Int { ranges.reduce(0) { $0 + $1.1 } }
 
     /// Runs both children and compares.
-    public static func run(_ context: LabContext) throws -> Result {
-        let daemon = try runChild(context, daemon: true)
-        let nonDaemon = try runChild(context, daemon: false)
+    public static func run(_ context: LabContext, pace: Duration = defaultPace) throws -> Result {
+        let daemon = try runChild(context, daemon: true, pace: pace)
+        let nonDaemon = try runChild(context, daemon: false, pace: pace)
         let matched = daemon.printed < total && nonDaemon.printed == total && nonDaemon.status == 0
         let summary =
             "with daemon threads the child printed \(daemon.printed) of \(total) numbers and ended with main; "
@@ -45,10 +46,13 @@ public enum DaemonScenario {
             verdict: Verdict(name: "daemon", summary: summary, matched: matched))
     }
 
-    private static func runChild(_ context: LabContext, daemon: Bool) throws -> ChildRun {
+    private static func runChild(_ context: LabContext, daemon: Bool, pace: Duration) throws -> ChildRun {
         let flag = daemon ? "--daemon" : "--no-daemon"
         context.log("Main-Thread: running `threadlab _daemon-child \(flag)`")
-        let child = try ChildProcess.run(context.executable, ["_daemon-child", flag])
+        let microseconds =
+            pace.components.seconds * 1_000_000 + pace.components.attoseconds / 1_000_000_000_000
+        let child = try ChildProcess.run(
+            context.executable, ["_daemon-child", flag, "--pace-microseconds", String(microseconds)])
         var printed = 0
         var shown = 0
         for line in child.standardOutput.split(separator: "\n") {
@@ -65,7 +69,7 @@ public enum DaemonScenario {
 
     /// The child's side: start the two threads and let main's code end. Returns when main's
     /// part is done; the process then exits, waiting only for non-daemon threads.
-    public static func child(daemon: Bool) throws {
+    public static func child(daemon: Bool, pace: Duration = defaultPace) throws {
         let log = LabLog()
         log("Main-Thread: before creating thread")
         let started = ranges.map { _ in Event() }
