@@ -103,7 +103,8 @@ public struct BenchRunner: Sendable {
             return missing("unknown peer")
         }
         do {
-            let lines = try PeerPrograms.run(program, arguments)
+            let lines = try PeerPrograms.run(
+                program, arguments, timeout: quick ? .seconds(120) : .seconds(900))
             return Workload.all.map { workload in
                 guard let line = lines.first(where: { $0.id == workload.id }) else {
                     return BenchFigure(

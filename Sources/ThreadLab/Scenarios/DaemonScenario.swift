@@ -52,7 +52,8 @@ public enum DaemonScenario {
         let microseconds =
             pace.components.seconds * 1_000_000 + pace.components.attoseconds / 1_000_000_000_000
         let child = try ChildProcess.run(
-            context.executable, ["_daemon-child", flag, "--pace-microseconds", String(microseconds)])
+            context.executable, ["_daemon-child", flag, "--pace-microseconds", String(microseconds)],
+            timeout: .seconds(60))
         var printed = 0
         var shown = 0
         for line in child.standardOutput.split(separator: "\n") {

@@ -124,7 +124,8 @@ public enum GILScenario {
             let pythonN = max(200_000, min(4_000_000, Int(4_000_000 * context.scale)))
             do {
                 let figures = try PeerPrograms.run(
-                    interpreter, ["\(peers)/peer_python.py", "--only", "W10", "--n", String(pythonN)])
+                    interpreter, ["\(peers)/peer_python.py", "--only", "W10", "--n", String(pythonN)],
+                    timeout: .seconds(60))
                 if let figure = figures.first(where: { $0.id == "W10" }) {
                     python = (figure.value, figure.n)
                     log(

@@ -7,10 +7,31 @@ public struct ChildProcess: Sendable {
     public var standardOutput: String
     public var standardError: String
 
-    /// Runs `executable` with `arguments`; throws when it cannot be started.
-    public static func run(_ executable: String, _ arguments: [String]) throws -> ChildProcess {
+    /// Whether the child was killed for running past its time limit.
+    public var timedOut = false
+
+    /// Runs `executable` with `arguments`; throws when it cannot be started. A child still
+    /// running after `timeout` is killed (SIGKILL: a child may have inherited a mask that
+    /// blocks SIGTERM) and the result says `timedOut`.
+    public static func run(
+        _ executable: String, _ arguments: [String], timeout: Duration = .seconds(600)
+    ) throws -> ChildProcess {
         let running = try start(executable, arguments)
-        return running.wait()
+        let finished = Event()
+        let pid = running.process.processIdentifier
+        let killed = SharedInt()
+        // Sleeps on the event until the child is done or the time is up: a timed wait.
+        let watchdog = OSThread(name: "child-watchdog", daemon: true) {
+            if (try? finished.wait(timeout: timeout)) == false {
+                killed.store(1)
+                kill(pid, SIGKILL)
+            }
+        }
+        try? watchdog.start()
+        var result = running.wait()
+        finished.set()
+        result.timedOut = killed.value == 1
+        return result
     }
 
     /// A started child, not yet waited for.
@@ -33,7 +54,8 @@ public struct ChildProcess: Sendable {
             let out = output.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
             return ChildProcess(
-                status: process.terminationStatus,
+                status: process.terminationReason == .uncaughtSignal
+                    ? 128 + process.terminationStatus : process.terminationStatus,
                 standardOutput: String(decoding: out, as: UTF8.self),
                 standardError: String(decoding: errorData.finish(), as: UTF8.self))
         }

@@ -36,9 +36,15 @@ public enum PeerPrograms {
         public var note: String?
     }
 
-    /// Runs `program` with `arguments` and parses every JSON line it prints.
-    public static func run(_ program: String, _ arguments: [String]) throws -> [Figure] {
-        let child = try ChildProcess.run(program, arguments)
+    /// Runs `program` with `arguments` and parses every JSON line it prints; gives up on a
+    /// program still running after `timeout`.
+    public static func run(
+        _ program: String, _ arguments: [String], timeout: Duration = .seconds(600)
+    ) throws -> [Figure] {
+        let child = try ChildProcess.run(program, arguments, timeout: timeout)
+        if child.timedOut {
+            throw PeerError.failed("\(program) did not finish within \(timeout) and was stopped")
+        }
         guard child.status == 0 else {
             let reason = child.standardError.split(separator: "\n").last.map(String.init) ?? "no message"
             throw PeerError.failed("\(program) exited with status \(child.status): \(reason)")
