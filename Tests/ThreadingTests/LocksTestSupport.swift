@@ -1,0 +1,30 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import Threading
+
+/// Waits until `predicate` holds (a waiter is listed, a count reached…), failing the test
+/// after `Delay.bound`. A gate on state the primitive publishes, used where no event can
+/// mark the moment (a thread that has just gone to sleep inside a primitive); it checks
+/// the state, it does not sleep a fixed time and hope.
+func waitUntil(
+    _ what: String, sourceLocation: SourceLocation = #_sourceLocation, _ predicate: () -> Bool
+) {
+    let deadline = ContinuousClock.now + Delay.bound
+    while !predicate() {
+        if ContinuousClock.now >= deadline {
+            Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
+            return
+        }
+        usleep(200)
+    }
+}
+
+/// A list threads append to, for checking the order things happened in.
+final class Recorder<Element: Sendable>: Sendable {
+    private let items = Mutex<[Element]>([])
+    func append(_ item: Element) { items.withLock { $0.append(item) } }
+    var all: [Element] { items.withLock { $0 } }
+    var count: Int { items.withLock { $0.count } }
+}
