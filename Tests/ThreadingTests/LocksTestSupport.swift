@@ -28,3 +28,18 @@ final class Recorder<Element: Sendable>: Sendable {
     var all: [Element] { items.withLock { $0 } }
     var count: Int { items.withLock { $0.count } }
 }
+
+/// `waitUntil` for async tests: suspends between checks instead of blocking, so the tasks
+/// it waits for get a thread of the (small) cooperative pool.
+func waitUntil(
+    _ what: String, sourceLocation: SourceLocation = #_sourceLocation, _ predicate: () -> Bool
+) async {
+    let deadline = ContinuousClock.now + Delay.bound
+    while !predicate() {
+        if ContinuousClock.now >= deadline {
+            Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
+            return
+        }
+        try? await Task.sleep(for: .microseconds(200))
+    }
+}
