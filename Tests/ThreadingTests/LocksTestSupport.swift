@@ -43,3 +43,30 @@ func waitUntil(
         try? await Task.sleep(for: .microseconds(200))
     }
 }
+
+/// Every sequence of `events` up to `depth` long, applied to fresh copies of `initial`:
+/// `apply` runs one event on the state and its model and checks the result.
+func exhaustively<State, Model, Event>(
+    from initial: (State, Model), events: [Event], depth: Int,
+    apply: (inout State, inout Model, Event) -> Void
+) -> Int {
+    var sequences = 0
+    func explore(_ state: State, _ model: Model, _ left: Int) {
+        sequences += 1
+        guard left > 0 else { return }
+        for event in events {
+            var nextState = state
+            var nextModel = model
+            apply(&nextState, &nextModel, event)
+            explore(nextState, nextModel, left - 1)
+        }
+    }
+    explore(initial.0, initial.1, depth)
+    return sequences
+}
+
+/// Fresh waiters for the state structs; never resumed.
+enum TestWaiters {
+    static let parker = ThreadParker()
+    static func make() -> Waiter { Waiter(id: Waiter.nextID(), handle: .thread(parker)) }
+}
