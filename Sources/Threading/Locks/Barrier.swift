@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A barrier for a fixed number of threads, Python's `threading.Barrier`: each thread
 /// calls `wait()`, and all of them are released together once `parties` have arrived.
 ///
@@ -20,7 +18,7 @@ import Synchronization
 /// Happens-before: everything each party did before `wait` → `action` → every party's
 /// `wait` returning.
 public final class Barrier: Sendable, CustomStringConvertible {
-    private let state: Mutex<BarrierState>
+    private let state: StateLock<BarrierState>
     private let action: (@Sendable () -> Void)?
     private let timeout: Duration?
 
@@ -40,7 +38,7 @@ public final class Barrier: Sendable, CustomStringConvertible {
         self.parties = parties
         self.timeout = timeout
         self.action = action
-        state = Mutex(BarrierState(parties: parties))
+        state = StateLock(BarrierState(parties: parties))
     }
 
     /// How many parties wait in the current generation: a snapshot.

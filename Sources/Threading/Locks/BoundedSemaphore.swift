@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A semaphore that refuses to go above its initial value, Python's
 /// `threading.BoundedSemaphore`: releasing more permits than were taken is a bug, and
 /// `release` throws `.tooManyReleases` for it (changing nothing).
@@ -17,7 +15,7 @@ import Synchronization
 /// cancelled wait never loses a permit. Happens-before: everything before a `release` →
 /// the `acquire` that takes its permit.
 public final class BoundedSemaphore: Sendable, CustomStringConvertible {
-    private let state: Mutex<SemaphoreState>
+    private let state: StateLock<SemaphoreState>
 
     /// The initial value, which the count never exceeds.
     public let initialValue: Int
@@ -28,7 +26,7 @@ public final class BoundedSemaphore: Sendable, CustomStringConvertible {
         guard value >= 0 else {
             throw ThreadingError.invalidArgument("BoundedSemaphore: initial value must be >= 0, got \(value)")
         }
-        state = Mutex(SemaphoreState(value: value, bounded: true))
+        state = StateLock(SemaphoreState(value: value, bounded: true))
         initialValue = value
     }
 

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A condition variable, Python's `threading.Condition`: threads holding a lock wait
 /// until another thread notifies them.
 ///
@@ -28,7 +26,7 @@ import Synchronization
 public final class Condition: Lockable, CustomStringConvertible {
     /// The lock the condition's callers hold.
     let lock: any Lockable
-    private let state = Mutex(ConditionState())
+    private let state = StateLock(ConditionState())
 
     /// Makes a condition over `lock`, a fresh `RLock` by default.
     public init(_ lock: any Lockable = RLock()) {

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A counting semaphore, Python's `threading.Semaphore`: a count of permits that
 /// `acquire` takes and `release` gives back.
 ///
@@ -18,7 +16,7 @@ import Synchronization
 ///
 /// Happens-before: everything before a `release` → the `acquire` that takes its permit.
 public final class Semaphore: Sendable, CustomStringConvertible {
-    private let state: Mutex<SemaphoreState>
+    private let state: StateLock<SemaphoreState>
 
     /// Makes a semaphore with `value` free permits. Throws `.invalidArgument` for a
     /// negative value.
@@ -26,7 +24,7 @@ public final class Semaphore: Sendable, CustomStringConvertible {
         guard value >= 0 else {
             throw ThreadingError.invalidArgument("Semaphore: initial value must be >= 0, got \(value)")
         }
-        state = Mutex(SemaphoreState(value: value, bounded: false))
+        state = StateLock(SemaphoreState(value: value, bounded: false))
     }
 
     /// Free permits now: a snapshot.

@@ -1,8 +1,6 @@
-import Synchronization
-
 /// The waiting shared by `Semaphore` and `BoundedSemaphore`, which differ only in the
 /// `bound` of their state.
-extension Mutex where Value == SemaphoreState {
+extension StateLock where State == SemaphoreState {
     func acquireBlocking(deadline: Deadline) -> Bool {
         // No spin: used as a mutex by many threads, a permit handed to the oldest waiter
         // finds it parked anyway, and spinning waiters would take the CPU from the holder
