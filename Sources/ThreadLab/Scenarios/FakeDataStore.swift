@@ -61,25 +61,27 @@ public final class FakeDataStore: Sendable {
         log("Thread \(name): finishing update")
     }
 
-    /// Holds the first `parties` readers until all of them have read (at most `limit`).
+    /// Holds the first `parties` readers at a `Barrier` until all of them have read (at most
+    /// `limit`), so their reads surely overlap; later readers pass straight through.
     public final class ReadGate: Sendable {
         private let parties: Int
         private let arrived = Mutex(0)
-        private let allRead = Event()
+        private let barrier: Barrier?
         private let limit: Duration
 
         public init(parties: Int, limit: Duration = .seconds(2)) {
             self.parties = parties
             self.limit = limit
+            barrier = try? Barrier(parties: max(1, parties))
         }
 
         func arrive() {
-            let (count, isLast) = arrived.withLock { count in
+            let count = arrived.withLock { count in
                 count += 1
-                return (count, count == parties)
+                return count
             }
-            if isLast { allRead.set() }
-            if count <= parties { _ = try? allRead.wait(timeout: limit) }
+            // A timeout or a broken barrier only loses the guarantee of overlap, not the demo.
+            if count <= parties { _ = try? barrier?.wait(timeout: limit) }
         }
     }
 }
