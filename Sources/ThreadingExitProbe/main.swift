@@ -1,1 +1,50 @@
+// A tiny program the tests run as a child process to check Python's exit semantics.
+//
+//   ThreadingExitProbe daemon      a daemon worker is still busy when main returns:
+//                                  its "worker finished" must never be printed
+//   ThreadingExitProbe nondaemon   the same with a non-daemon worker: the process waits
+//                                  for it, so "worker finished" is printed
+//   ThreadingExitProbe except      a worker throws: the default except hook prints
+//                                  "Exception in thread NAME: ERROR" and the process exits 0
 import Threading
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+struct ProbeError: Error, CustomStringConvertible {
+    var description: String { "probe failure" }
+}
+
+/// Writes a line at once (one `write(2)`), so what reaches the pipe does not depend on
+/// stdio buffering at exit.
+func say(_ line: String) {
+    var line = line + "\n"
+    line.withUTF8 { bytes in _ = write(1, bytes.baseAddress, bytes.count) }
+}
+
+let mode = CommandLine.arguments.dropFirst().first ?? ""
+switch mode {
+case "daemon", "nondaemon":
+    let started = Event()
+    let worker = OSThread(name: "Worker", daemon: mode == "daemon") {
+        say("worker started")
+        started.set()
+        // Nothing sets this event: a bounded sleep that is not a poll.
+        _ = try Event().wait(timeout: .milliseconds(300))
+        say("worker finished")
+    }
+    try worker.start()
+    started.wait()
+    say("main done")
+case "except":
+    let worker = OSThread(name: "Failing") { throw ProbeError() }
+    try worker.start()
+    try worker.join()
+    say("main done")
+default:
+    say("usage: ThreadingExitProbe daemon|nondaemon|except")
+    exit(2)
+}

@@ -24,14 +24,18 @@ import Synchronization
 public final class OSThread: Sendable, Hashable, CustomStringConvertible {
     private struct Attributes {
         var name: String
-        var isDaemon: Bool
         var lifecycle: ThreadLifecycle
     }
 
     private let attributes: Mutex<Attributes>
     private let body: (@Sendable () throws -> Void)?
-    // 0 while the thread may still run its body; 1 once it has finished. Joiners sleep on it.
+    // 0: not finished, no joiner asleep; 2: not finished, a joiner may sleep on the word;
+    // 1: finished. The finishing thread makes the wake system call only after seeing 2.
     private let finishedWord = FutexWord(0)
+
+    /// Whether the process may end without waiting for this thread. Fixed at creation
+    /// (Python allows changing it only before `start()`; this API has no setter).
+    public let isDaemon: Bool
 
     /// Makes a thread that will run `body` once started.
     ///
@@ -40,23 +44,17 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
     ///   - daemon: defaults to whether the creating thread is a daemon.
     public init(name: String? = nil, daemon: Bool? = nil, _ body: @escaping @Sendable () throws -> Void) {
         self.body = body
-        attributes = Mutex(
-            Attributes(
-                name: name ?? ThreadRegistry.newName("Thread"),
-                isDaemon: daemon ?? OSThread.current.isDaemon,
-                lifecycle: .initial))
+        isDaemon = daemon ?? OSThread.current.isDaemon
+        attributes = Mutex(Attributes(name: name ?? ThreadRegistry.newName("Thread"), lifecycle: .initial))
     }
 
     /// A thread this package did not start: the main thread or a "Dummy" thread.
     private init(foreignName: String, daemon: Bool, ident: UInt, nativeID: Int) {
         body = nil
+        isDaemon = daemon
         attributes = Mutex(
-            Attributes(
-                name: foreignName, isDaemon: daemon,
-                lifecycle: .running(ident: ident, nativeID: nativeID)))
+            Attributes(name: foreignName, lifecycle: .running(ident: ident, nativeID: nativeID)))
     }
-
-    deinit {}
 
     // MARK: Attributes
 
@@ -65,12 +63,9 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
         get { attributes.withLock { $0.name } }
         set {
             attributes.withLock { $0.name = newValue }
-            if OSThread.currentIfKnown === self { setKernelName(newValue) }
+            if isCallingThread { setKernelName(newValue) }
         }
     }
-
-    /// Whether the process may end without waiting for this thread.
-    public var isDaemon: Bool { attributes.withLock { $0.isDaemon } }
 
     /// Whether the thread has started and not yet finished: a snapshot.
     public var isAlive: Bool { attributes.withLock { $0.lifecycle.isAlive } }
@@ -83,7 +78,7 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
     public var nativeID: Int? { attributes.withLock { $0.lifecycle.nativeID } }
 
     public var description: String {
-        let (name, daemon, lifecycle) = attributes.withLock { ($0.name, $0.isDaemon, $0.lifecycle) }
+        let (name, lifecycle) = attributes.withLock { ($0.name, $0.lifecycle) }
         let status =
             switch lifecycle {
             case .initial: "initial"
@@ -91,7 +86,7 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
             case .running(let ident, _): "started \(ident)"
             case .finished: "stopped"
             }
-        return "<OSThread(\(name), \(status)\(daemon ? " daemon" : ""))>"
+        return "<OSThread(\(name), \(status)\(isDaemon ? " daemon" : ""))>"
     }
 
     public static func == (lhs: OSThread, rhs: OSThread) -> Bool { lhs === rhs }
@@ -122,9 +117,7 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
     /// `.joinCurrentThread` when a thread joins itself.
     public func join() throws {
         try checkJoinable()
-        while finishedWord.load() == 0 {
-            _ = finishedWord.wait(whileEquals: 0, deadline: .never)
-        }
+        _ = waitFinished(deadline: .never)
     }
 
     /// Blocks at most `timeout`; returns `true` when the thread has finished (Python's
@@ -133,18 +126,35 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
     public func join(timeout: Duration) throws -> Bool {
         try checkTimeout(timeout)
         try checkJoinable()
-        let deadline = Deadline.after(timeout)
-        while finishedWord.load() == 0 {
-            if !finishedWord.wait(whileEquals: 0, deadline: deadline) {
+        return waitFinished(deadline: .after(timeout))
+    }
+
+    /// Sleeps on the finished word until the thread has finished or the deadline passed.
+    private func waitFinished(deadline: Deadline) -> Bool {
+        while true {
+            switch finishedWord.load() {
+            case 1: return true
+            case 0:
+                // Announce a sleeper, so the finishing thread makes the wake call.
+                if !finishedWord.compareExchange(expected: 0, desired: 2).exchanged { continue }
+            default: break
+            }
+            if !finishedWord.wait(whileEquals: 2, deadline: deadline) {
                 return finishedWord.load() == 1
             }
         }
-        return true
     }
 
     private func checkJoinable() throws {
         guard attributes.withLock({ $0.lifecycle.isStarted }) else { throw ThreadingError.notStarted }
-        if OSThread.currentIfKnown === self { throw ThreadingError.joinCurrentThread }
+        if isCallingThread { throw ThreadingError.joinCurrentThread }
+    }
+
+    /// Whether the calling thread is this one. The main thread has no per-thread slot, so
+    /// it is recognised by its pthread id.
+    private var isCallingThread: Bool {
+        if let known = OSThread.currentIfKnown { return known === self }
+        return self === OSThread.main && cthreading_is_main_thread()
     }
 
     // MARK: The new thread's side
@@ -164,14 +174,28 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
         } catch {
             ThreadRegistry.reportUncaught(error, in: self)
         }
+        // Python clears a thread's `threading.local` values before `join()` returns; the
+        // pthread key destructors would run only after this function returns.
+        ThreadLocalStorage.releaseCallingThread()
         attributes.withLock { $0.lifecycle.didFinish() }
         ThreadRegistry.didFinish(self)
-        finishedWord.store(1)
-        finishedWord.wakeAll()
+        if finishedWord.exchange(1) == 2 { finishedWord.wakeAll() }
+    }
+
+    /// A foreign thread's slot was cleared at its exit: it is no longer alive.
+    func foreignThreadDidExit() {
+        attributes.withLock { $0.lifecycle.didFinish() }
+        if finishedWord.exchange(1) == 2 { finishedWord.wakeAll() }
     }
 
     private func setKernelName(_ name: String) {
-        _ = cthreading_set_thread_name(String(name.utf8.prefix(15)) ?? "")
+        // The kernel keeps 15 bytes; cut on a character boundary so the name stays UTF-8.
+        var cut = ""
+        for character in name {
+            if cut.utf8.count + character.utf8.count > 15 { break }
+            cut.append(character)
+        }
+        _ = cthreading_set_thread_name(cut)
     }
 
     // MARK: Threads of the process
@@ -210,9 +234,16 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
     public static var activeCount: Int { ThreadRegistry.all().count }
 
     /// Replaces what happens to an error thrown out of a thread's body (Python's
-    /// `threading.excepthook`). The hook runs on the failing thread.
+    /// `threading.excepthook`). The hook runs on the failing thread, after the body and
+    /// before the thread counts as finished (so before `join()` returns); other threads
+    /// are not affected.
     public static func setExceptHook(_ hook: @escaping @Sendable (OSThread, any Error) -> Void) {
         ThreadRegistry.setExceptHook(hook)
+    }
+
+    /// Puts back the default except hook (Python's `threading.__excepthook__`).
+    static func resetExceptHook() {
+        ThreadRegistry.setExceptHook(nil)
     }
 }
 
