@@ -32,8 +32,10 @@ case "daemon", "nondaemon":
     let worker = OSThread(name: "Worker", daemon: mode == "daemon") {
         say("worker started")
         started.set()
-        // Nothing sets this event: a bounded sleep that is not a poll.
-        _ = try Event().wait(timeout: .milliseconds(300))
+        // Nothing sets this event: a bounded sleep that is not a poll. The daemon sleeps
+        // longer, so a slow exit (ThreadSanitizer's end-of-process work takes hundreds of
+        // milliseconds) cannot let it finish; the process ends long before either way.
+        _ = try Event().wait(timeout: mode == "daemon" ? .seconds(5) : .milliseconds(300))
         say("worker finished")
     }
     try worker.start()

@@ -29,15 +29,15 @@ final class ThreadLocalStorage: Sendable {
 
     private init() {}
 
-    func slot(_ id: UInt64) -> ThreadLocalSlotBase? { slots.withLock { $0[id] } }
+    func slot(_ id: UInt64) -> ThreadLocalSlotBase? { slots.withLockSanitized { $0[id] } }
 
     func insert(_ slot: ThreadLocalSlotBase, id: UInt64) {
-        let replaced = slots.withLock { $0.updateValue(slot, forKey: id) }
+        let replaced = slots.withLockSanitized { $0.updateValue(slot, forKey: id) }
         withExtendedLifetime(replaced) {}  // released after unlocking: its deinit is user code
     }
 
     private func removeAll() -> [ThreadLocalSlotBase] {
-        slots.withLock {
+        slots.withLockSanitized {
             let values = Array($0.values)
             $0.removeAll()
             return values
@@ -45,7 +45,7 @@ final class ThreadLocalStorage: Sendable {
     }
 
     private func remove(_ id: UInt64) -> ThreadLocalSlotBase? {
-        slots.withLock { $0.removeValue(forKey: id) }
+        slots.withLockSanitized { $0.removeValue(forKey: id) }
     }
 
     // MARK: Process-wide
@@ -81,7 +81,7 @@ final class ThreadLocalStorage: Sendable {
             return Unmanaged<ThreadLocalStorage>.fromOpaque(raw).takeUnretainedValue()
         }
         let storage = ThreadLocalStorage()
-        live.withLock { $0[ObjectIdentifier(storage)] = storage }
+        live.withLockSanitized { $0[ObjectIdentifier(storage)] = storage }
         _ = pthread_setspecific(key, Unmanaged.passRetained(storage).toOpaque())
         return storage
     }
@@ -97,7 +97,7 @@ final class ThreadLocalStorage: Sendable {
 
     /// A dropped `ThreadLocal`: release its value on every thread.
     static func forget(id: UInt64) {
-        let storages = live.withLock { Array($0.values) }
+        let storages = live.withLockSanitized { Array($0.values) }
         var released: [ThreadLocalSlotBase] = []
         for storage in storages {
             if let slot = storage.remove(id) { released.append(slot) }
@@ -109,7 +109,7 @@ final class ThreadLocalStorage: Sendable {
 
     /// The thread is done with this storage: unlist it and release its values.
     private func retire() {
-        _ = Self.live.withLock { $0.removeValue(forKey: ObjectIdentifier(self)) }
+        _ = Self.live.withLockSanitized { $0.removeValue(forKey: ObjectIdentifier(self)) }
         let released = removeAll()
         withExtendedLifetime(released) {}
     }

@@ -31,8 +31,10 @@ public final class Lock: Lockable, CustomStringConvertible {
     public var description: String { "<Lock \(name) \(isLocked ? "locked" : "unlocked")>" }
 
     /// Blocks until the lock is acquired.
-    @inline(__always)
     public func acquire() {
+        // The uncontended path first, without touching `AcquisitionSite.unknown` (a lazy
+        // global): W4 measured 14.4 ns per acquire+release through `_acquire(at:)`.
+        if !DiagnosticsHooks.isActive, word.compareExchange(expected: 0, desired: 1).exchanged { return }
         _acquire(at: .unknown)
     }
 

@@ -32,6 +32,9 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
     // 0: not finished, no joiner asleep; 2: not finished, a joiner may sleep on the word;
     // 1: finished. The finishing thread makes the wake system call only after seeing 2.
     private let finishedWord = FutexWord(0)
+    // Bit 0: someone sleeps waiting for the new thread to record its ids; bits 1...: a
+    // generation, bumped each time the lifecycle leaves `.starting`.
+    private let beganWord = FutexWord(0)
 
     /// Whether the process may end without waiting for this thread. Fixed at creation
     /// (Python allows changing it only before `start()`; this API has no setter).
@@ -60,25 +63,25 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
 
     /// The thread's name, for logs and diagnostics; only a label, not unique.
     public var name: String {
-        get { attributes.withLock { $0.name } }
+        get { attributes.withLockSanitized { $0.name } }
         set {
-            attributes.withLock { $0.name = newValue }
+            attributes.withLockSanitized { $0.name = newValue }
             if isCallingThread { setKernelName(newValue) }
         }
     }
 
     /// Whether the thread has started and not yet finished: a snapshot.
-    public var isAlive: Bool { attributes.withLock { $0.lifecycle.isAlive } }
+    public var isAlive: Bool { attributes.withLockSanitized { $0.lifecycle.isAlive } }
 
     /// The thread's `pthread_t` as a number; `nil` until started. May be reused once the
     /// thread has finished.
-    public var ident: UInt? { attributes.withLock { $0.lifecycle.ident } }
+    public var ident: UInt? { identifiers?.ident }
 
     /// The kernel's thread id (`gettid`); `nil` until started.
-    public var nativeID: Int? { attributes.withLock { $0.lifecycle.nativeID } }
+    public var nativeID: Int? { identifiers?.nativeID }
 
     public var description: String {
-        let (name, lifecycle) = attributes.withLock { ($0.name, $0.lifecycle) }
+        let (name, lifecycle) = attributes.withLockSanitized { ($0.name, $0.lifecycle) }
         let status =
             switch lifecycle {
             case .initial: "initial"
@@ -94,23 +97,60 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
 
     // MARK: Start and join
 
-    /// Starts the thread; returns once it is running (its `ident` and `nativeID` are set).
-    /// Throws `.alreadyStarted` on a second call, or `.invalidState` when the system
-    /// refuses to create a thread.
+    /// Starts the thread. Throws `.alreadyStarted` on a second call, or `.invalidState`
+    /// when the system refuses to create a thread.
+    ///
+    /// Returns without waiting for the new thread to be scheduled (one context switch
+    /// less than Python's handshake, which matters when threads are started by the
+    /// thousand); `ident` and `nativeID` wait the few microseconds until the new thread
+    /// has recorded them, so they are never `nil` once `start()` has returned.
     public func start() throws {
-        let action = attributes.withLock { $0.lifecycle.start() }
+        let action = attributes.withLockSanitized { $0.lifecycle.start() }
         guard action == .spawn else { throw ThreadingError.alreadyStarted }
-        let started = ThreadParker()
         ThreadRegistry.willStart(self)
-        let context = Unmanaged.passRetained(ThreadStartContext(thread: self, started: started))
+        let context = Unmanaged.passRetained(ThreadStartContext(thread: self))
         let rc = ThreadShim.create(context.toOpaque())
         if rc != 0 {
             context.release()
-            attributes.withLock { $0.lifecycle = .initial }
+            attributes.withLockSanitized { $0.lifecycle = .initial }
             ThreadRegistry.didFinish(self)
+            announceBegan()
             throw ThreadingError.invalidState("pthread_create failed with error \(rc)")
         }
-        started.park()
+    }
+
+    /// The ids once the new thread has recorded them; `nil` before `start()`.
+    private var identifiers: (ident: UInt, nativeID: Int)? {
+        while true {
+            // Read the generation before the state, so an announcement after the read
+            // changes the word and the sleep below returns at once.
+            let generation = beganWord.load()
+            let lifecycle = attributes.withLockSanitized { $0.lifecycle }
+            switch lifecycle {
+            case .initial: return nil
+            case .running(let ident, let nativeID), .finished(let ident, let nativeID):
+                return (ident, nativeID)
+            case .starting:
+                // Mark a sleeper (bit 0), so the new thread makes the wake call.
+                if generation & 1 == 0,
+                    !beganWord.compareExchange(expected: generation, desired: generation | 1).exchanged
+                {
+                    continue
+                }
+                _ = beganWord.wait(whileEquals: generation | 1, deadline: .never)
+            }
+        }
+    }
+
+    /// The lifecycle left `.starting`: bump the generation, wake sleepers if any.
+    private func announceBegan() {
+        var seen = beganWord.load()
+        while true {
+            let (done, original) = beganWord.compareExchange(expected: seen, desired: (seen & ~1) &+ 2)
+            if done { break }
+            seen = original
+        }
+        if seen & 1 != 0 { beganWord.wakeAll() }
     }
 
     /// Blocks until the thread has finished. Throws `.notStarted` before `start()` and
@@ -146,7 +186,9 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
     }
 
     private func checkJoinable() throws {
-        guard attributes.withLock({ $0.lifecycle.isStarted }) else { throw ThreadingError.notStarted }
+        guard attributes.withLockSanitized({ $0.lifecycle.isStarted }) else {
+            throw ThreadingError.notStarted
+        }
         if isCallingThread { throw ThreadingError.joinCurrentThread }
     }
 
@@ -159,16 +201,16 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
 
     // MARK: The new thread's side
 
-    fileprivate func run(started: ThreadParker) {
+    fileprivate func run() {
         let ident = UInt(ThreadShim.selfIdent())
         let nativeID = Int(cthreading_gettid())
-        let name = attributes.withLock {
+        let name = attributes.withLockSanitized {
             $0.lifecycle.didBegin(ident: ident, nativeID: nativeID)
             return $0.name
         }
+        announceBegan()
         ThreadRegistry.setCurrent(self)
         setKernelName(name)
-        started.unpark()
         do {
             try body?()
         } catch {
@@ -177,14 +219,14 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
         // Python clears a thread's `threading.local` values before `join()` returns; the
         // pthread key destructors would run only after this function returns.
         ThreadLocalStorage.releaseCallingThread()
-        attributes.withLock { $0.lifecycle.didFinish() }
+        attributes.withLockSanitized { $0.lifecycle.didFinish() }
         ThreadRegistry.didFinish(self)
         if finishedWord.exchange(1) == 2 { finishedWord.wakeAll() }
     }
 
     /// A foreign thread's slot was cleared at its exit: it is no longer alive.
     func foreignThreadDidExit() {
-        attributes.withLock { $0.lifecycle.didFinish() }
+        attributes.withLockSanitized { $0.lifecycle.didFinish() }
         if finishedWord.exchange(1) == 2 { finishedWord.wakeAll() }
     }
 
@@ -250,12 +292,10 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
 /// What `pthread_create` hands the new thread.
 final class ThreadStartContext: Sendable {
     let thread: OSThread
-    let started: ThreadParker
 
-    init(thread: OSThread, started: ThreadParker) {
+    init(thread: OSThread) {
         self.thread = thread
-        self.started = started
     }
 
-    func run() { thread.run(started: started) }
+    func run() { thread.run() }
 }

@@ -22,7 +22,7 @@ enum ThreadRegistry {
 
     /// "Thread-N" or "Dummy-N": one counter for both, as in CPython.
     static func newName(_ prefix: String) -> String {
-        let n = books.withLock {
+        let n = books.withLockSanitized {
             $0.nameCounter += 1
             return $0.nameCounter
         }
@@ -35,7 +35,7 @@ enum ThreadRegistry {
     }
 
     static func willStart(_ thread: OSThread) {
-        let needsExitHandler = books.withLock {
+        let needsExitHandler = books.withLockSanitized {
             insert(thread, &$0)
             if thread.isDaemon || $0.exitHandlerInstalled { return false }
             $0.exitHandlerInstalled = true
@@ -45,15 +45,15 @@ enum ThreadRegistry {
     }
 
     static func didFinish(_ thread: OSThread) {
-        _ = books.withLock { $0.alive.removeValue(forKey: ObjectIdentifier(thread)) }
+        _ = books.withLockSanitized { $0.alive.removeValue(forKey: ObjectIdentifier(thread)) }
     }
 
     static func registerMain(_ thread: OSThread) {
-        books.withLock { insert(thread, &$0, sequence: 0) }
+        books.withLockSanitized { insert(thread, &$0, sequence: 0) }
     }
 
     static func adoptForeign(_ thread: OSThread) {
-        books.withLock { insert(thread, &$0) }
+        books.withLockSanitized { insert(thread, &$0) }
         ThreadShim.setCurrent(thread)
     }
 
@@ -63,21 +63,23 @@ enum ThreadRegistry {
     /// A thread's slot was cleared at its exit: forget it. For a thread this package
     /// started, `run` did so already; a foreign ("Dummy") thread ends here.
     static func threadExited(_ thread: OSThread) {
-        let wasListed = books.withLock { $0.alive.removeValue(forKey: ObjectIdentifier(thread)) != nil }
+        let wasListed = books.withLockSanitized {
+            $0.alive.removeValue(forKey: ObjectIdentifier(thread)) != nil
+        }
         if wasListed { thread.foreignThreadDidExit() }
     }
 
     static func all() -> [OSThread] {
         _ = OSThread.main
-        return books.withLock { $0.alive.values.sorted { $0.sequence < $1.sequence }.map(\.thread) }
+        return books.withLockSanitized { $0.alive.values.sorted { $0.sequence < $1.sequence }.map(\.thread) }
     }
 
     static func setExceptHook(_ hook: (@Sendable (OSThread, any Error) -> Void)?) {
-        books.withLock { $0.exceptHook = hook }
+        books.withLockSanitized { $0.exceptHook = hook }
     }
 
     static func reportUncaught(_ error: any Error, in thread: OSThread) {
-        if let hook = books.withLock({ $0.exceptHook }) {
+        if let hook = books.withLockSanitized({ $0.exceptHook }) {
             hook(thread, error)
         } else {
             StandardError.write("Exception in thread \(thread.name): \(error)\n")
@@ -92,7 +94,7 @@ enum ThreadRegistry {
         let me = OSThread.currentIfKnown
         let main = OSThread.main
         while true {
-            let pending = books.withLock {
+            let pending = books.withLockSanitized {
                 $0.alive.values.map(\.thread).filter { !$0.isDaemon && $0 !== me && $0 !== main }
             }
             guard let next = pending.first else { return }
