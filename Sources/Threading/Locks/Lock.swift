@@ -32,9 +32,16 @@ public final class Lock: Lockable, CustomStringConvertible {
 
     /// Blocks until the lock is acquired.
     public func acquire() {
-        // The uncontended path first, without touching `AcquisitionSite.unknown` (a lazy
-        // global): W4 measured 14.4 ns per acquire+release through `_acquire(at:)`.
+        // The uncontended path alone in this function: with the slow path inlined here,
+        // every call paid two metadata look-ups and a dynamic stack allocation for the
+        // `Deadline` locals (ContinuousClock.Instant is resilient). W4: 14–17 ns → see
+        // Benchmarks.
         if !DiagnosticsHooks.isActive, word.compareExchange(expected: 0, desired: 1).exchanged { return }
+        acquireOutOfLine()
+    }
+
+    @inline(never)
+    private func acquireOutOfLine() {
         _acquire(at: .unknown)
     }
 

@@ -25,6 +25,9 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
     private struct Attributes {
         var name: String
         var lifecycle: ThreadLifecycle
+        /// The pthread to reap: set by `start()`, taken by the first `join` that sees the
+        /// thread finished (or by `deinit`, which detaches it).
+        var unreaped: ThreadShim.Handle? = nil
     }
 
     private let attributes: Mutex<Attributes>
@@ -48,7 +51,8 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
     public init(name: String? = nil, daemon: Bool? = nil, _ body: @escaping @Sendable () throws -> Void) {
         self.body = body
         isDaemon = daemon ?? OSThread.current.isDaemon
-        attributes = Mutex(Attributes(name: name ?? ThreadRegistry.newName("Thread"), lifecycle: .initial))
+        attributes = Mutex(
+            Attributes(name: name ?? ThreadRegistry.newName("Thread"), lifecycle: .initial))
     }
 
     /// A thread this package did not start: the main thread or a "Dummy" thread.
@@ -109,14 +113,33 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
         guard action == .spawn else { throw ThreadingError.alreadyStarted }
         ThreadRegistry.willStart(self)
         let context = Unmanaged.passRetained(ThreadStartContext(thread: self))
-        let rc = ThreadShim.create(context.toOpaque())
-        if rc != 0 {
+        switch ThreadShim.create(context.toOpaque()) {
+        case .success(let handle):
+            attributes.withLockSanitized { $0.unreaped = handle }
+        case .failure(let error):
             context.release()
             attributes.withLockSanitized { $0.lifecycle = .initial }
             ThreadRegistry.didFinish(self)
             announceBegan()
-            throw ThreadingError.invalidState("pthread_create failed with error \(rc)")
+            throw ThreadingError.invalidState("pthread_create failed with error \(error.code)")
         }
+    }
+
+    deinit {
+        // Never joined: let the system free the thread when it exits. (May run on the
+        // thread itself, from its per-thread slot's destructor; detaching oneself is fine.)
+        if let handle = attributes.withLockSanitized({ $0.unreaped }) { ThreadShim.detach(handle) }
+    }
+
+    /// After the thread has finished: the first joiner reaps it, so its stack is back in
+    /// the system's cache when `join` returns.
+    private func reap() {
+        let handle = attributes.withLockSanitized {
+            let handle = $0.unreaped
+            $0.unreaped = nil
+            return handle
+        }
+        if let handle { ThreadShim.join(handle) }
     }
 
     /// The ids once the new thread has recorded them; `nil` before `start()`.
@@ -158,6 +181,7 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
     public func join() throws {
         try checkJoinable()
         _ = waitFinished(deadline: .never)
+        reap()
     }
 
     /// Blocks at most `timeout`; returns `true` when the thread has finished (Python's
@@ -166,7 +190,9 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
     public func join(timeout: Duration) throws -> Bool {
         try checkTimeout(timeout)
         try checkJoinable()
-        return waitFinished(deadline: .after(timeout))
+        guard waitFinished(deadline: .after(timeout)) else { return false }
+        reap()
+        return true
     }
 
     /// Sleeps on the finished word until the thread has finished or the deadline passed.
