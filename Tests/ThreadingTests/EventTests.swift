@@ -82,7 +82,7 @@ struct EventTests {
             threads.append(
                 try spawn {
                     let result = try event.wait(timeout: Delay.bound)
-                    results.withLock { $0.append(result) }
+                    results.withLockSanitized { $0.append(result) }
                 })
         }
         // Wait until all five are listed, so the set below is what wakes them.
@@ -90,7 +90,7 @@ struct EventTests {
         event.set()
         event.clear()
         try joinAll(threads)
-        #expect(results.withLock { $0 } == [true, true, true, true, true])
+        #expect(results.withLockSanitized { $0 } == [true, true, true, true, true])
         #expect(!event.isSet)
     }
 

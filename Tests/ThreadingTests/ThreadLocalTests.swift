@@ -27,11 +27,11 @@ struct ThreadLocalTests {
                     #expect(local.value == 0)
                     local.value = i
                     local.value += 100
-                    seen.withLock { $0[i] = local.value }
+                    seen.withLockSanitized { $0[i] = local.value }
                 })
         }
         try joinAll(threads)
-        #expect(seen.withLock { $0 } == [1: 101, 2: 102, 3: 103, 4: 104])
+        #expect(seen.withLockSanitized { $0 } == [1: 101, 2: 102, 3: 103, 4: 104])
     }
 
     @Test func initialValueMadeOncePerThread() throws {
@@ -93,19 +93,19 @@ struct ThreadLocalTests {
         var local: ThreadLocal<Tracked>? = ThreadLocal { Tracked(0, deinits: deinits) }
         let weak = Mutex<ThreadLocal<Tracked>?>(local)
         let thread = try spawn {
-            _ = weak.withLock { $0 }?.value
+            _ = weak.withLockSanitized { $0 }?.value
             stored.set()
             dropped.wait()
-            result.withLock { $0 = deinits.count }  // the thread is still alive here
+            result.withLockSanitized { $0 = deinits.count }  // the thread is still alive here
         }
         #expect(try stored.wait(timeout: Delay.bound))
-        weak.withLock { $0 = nil }
+        weak.withLockSanitized { $0 = nil }
         local = nil
         #expect(local == nil)
         #expect(deinits.count == 1)
         dropped.set()
         try joinAll([thread])
-        #expect(result.withLock { $0 } == 1)
+        #expect(result.withLockSanitized { $0 } == 1)
     }
 
     /// More instances than the system's pthread keys (1024 on Linux): they share one key.

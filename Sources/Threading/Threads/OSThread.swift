@@ -131,15 +131,19 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
         if let handle = attributes.withLockSanitized({ $0.unreaped }) { ThreadShim.detach(handle) }
     }
 
-    /// After the thread has finished: the first joiner reaps it, so its stack is back in
-    /// the system's cache when `join` returns.
-    private func reap() {
+    /// pthread_join, once: the first joiner reaps the thread, so its stack is back in the
+    /// system's cache when `join` returns. Blocks until the thread has exited.
+    /// Returns whether this call reaped it.
+    @discardableResult
+    private func reap() -> Bool {
         let handle = attributes.withLockSanitized {
             let handle = $0.unreaped
             $0.unreaped = nil
             return handle
         }
-        if let handle { ThreadShim.join(handle) }
+        guard let handle else { return false }
+        ThreadShim.join(handle)
+        return true
     }
 
     /// The ids once the new thread has recorded them; `nil` before `start()`.
@@ -180,8 +184,10 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
     /// `.joinCurrentThread` when a thread joins itself.
     public func join() throws {
         try checkJoinable()
-        _ = waitFinished(deadline: .never)
-        reap()
+        // The first joiner waits in pthread_join itself: one sleep, woken by the kernel
+        // when the thread has exited (waiting for the finished word first would often
+        // sleep twice). Other joiners wait for the finished word.
+        if !reap() { _ = waitFinished(deadline: .never) }
     }
 
     /// Blocks at most `timeout`; returns `true` when the thread has finished (Python's
