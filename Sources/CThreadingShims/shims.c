@@ -22,25 +22,6 @@ __attribute__((constructor)) static void cthreading_capture_main(void) {
 
 uint64_t cthreading_main_pthread(void) { return main_pthread; }
 
-#if defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define CTHREADING_TSAN 1
-#endif
-#endif
-#if defined(__SANITIZE_THREAD__)
-#define CTHREADING_TSAN 1
-#endif
-
-#ifdef CTHREADING_TSAN
-void __tsan_acquire(void *address);
-void __tsan_release(void *address);
-void cthreading_tsan_acquire(const void *address) { __tsan_acquire((void *)address); }
-void cthreading_tsan_release(const void *address) { __tsan_release((void *)address); }
-#else
-void cthreading_tsan_acquire(const void *address) { (void)address; }
-void cthreading_tsan_release(const void *address) { (void)address; }
-#endif
-
 int cthreading_write_stdout(const void *bytes, unsigned long count) {
     int rc = 0;
     flockfile(stdout);

@@ -76,13 +76,13 @@ struct EventTests {
     /// flag was cleared before it ran.
     @Test func waitReturnsTrueEvenIfClearedBeforeTheWaiterRan() throws {
         let event = Event()
-        let results = Mutex<[Bool]>([])
+        let results = StateLock<[Bool]>([])
         var threads: [OSThread] = []
         for _ in 0..<5 {
             threads.append(
                 try spawn {
                     let result = try event.wait(timeout: Delay.bound)
-                    results.withLockSanitized { $0.append(result) }
+                    results.withLock { $0.append(result) }
                 })
         }
         // Wait until all five are listed, so the set below is what wakes them.
@@ -90,7 +90,7 @@ struct EventTests {
         event.set()
         event.clear()
         try joinAll(threads)
-        #expect(results.withLockSanitized { $0 } == [true, true, true, true, true])
+        #expect(results.withLock { $0 } == [true, true, true, true, true])
         #expect(!event.isSet)
     }
 

@@ -31,21 +31,21 @@ struct OSThreadTests {
     }
 
     @Test func joiningItselfThrows() throws {
-        let result = Mutex<ThreadingError?>(nil)
+        let result = StateLock<ThreadingError?>(nil)
         let thread = try spawn {
             do {
                 try OSThread.current.join()
             } catch let error as ThreadingError {
-                result.withLockSanitized { $0 = error }
+                result.withLock { $0 = error }
             }
             do {
                 _ = try OSThread.current.join(timeout: .seconds(1))
             } catch let error as ThreadingError {
-                result.withLockSanitized { $0 = $0 == error ? error : .invalidState("second join differed") }
+                result.withLock { $0 = $0 == error ? error : .invalidState("second join differed") }
             }
         }
         try joinAll([thread])
-        #expect(result.withLockSanitized { $0 } == .joinCurrentThread)
+        #expect(result.withLock { $0 } == .joinCurrentThread)
     }
 
     @Test func joinTimeoutForms() throws {
@@ -74,9 +74,9 @@ struct OSThreadTests {
     }
 
     @Test func identifiersNilUntilStarted() throws {
-        let inside = Mutex<(ident: UInt, tid: Int)?>(nil)
+        let inside = StateLock<(ident: UInt, tid: Int)?>(nil)
         let thread = OSThread(daemon: true) {
-            inside.withLockSanitized { $0 = (UInt(pthread_self()), Int(cthreading_gettid())) }
+            inside.withLock { $0 = (UInt(pthread_self()), Int(cthreading_gettid())) }
         }
         #expect(thread.ident == nil)
         #expect(thread.nativeID == nil)
@@ -85,7 +85,7 @@ struct OSThreadTests {
         #expect(thread.ident != nil)
         #expect(thread.nativeID != nil)
         try joinAll([thread])
-        let seen = try #require(inside.withLockSanitized { $0 })
+        let seen = try #require(inside.withLock { $0 })
         #expect(thread.ident == seen.ident)
         #expect(thread.nativeID == seen.tid)
         #expect(thread.nativeID != Int(getpid()))
@@ -114,14 +114,14 @@ struct OSThreadTests {
     }
 
     @Test func namesCanBeGivenAndChanged() throws {
-        let seen = Mutex<[String]>([])
+        let seen = StateLock<[String]>([])
         let proceed = Event()
         let named = Event()
         let thread = OSThread(name: "Worker", daemon: true) {
-            seen.withLockSanitized { $0.append(OSThread.current.name) }
+            seen.withLock { $0.append(OSThread.current.name) }
             named.set()
             proceed.wait()
-            seen.withLockSanitized { $0.append(OSThread.current.name) }
+            seen.withLock { $0.append(OSThread.current.name) }
         }
         #expect(thread.name == "Worker")
         try thread.start()
@@ -129,42 +129,42 @@ struct OSThreadTests {
         thread.name = "Renamed with a very long name, ünïcode"
         proceed.set()
         try joinAll([thread])
-        #expect(seen.withLockSanitized { $0 } == ["Worker", "Renamed with a very long name, ünïcode"])
+        #expect(seen.withLock { $0 } == ["Worker", "Renamed with a very long name, ünïcode"])
         #expect(thread.description.contains("Renamed"))
     }
 
     @Test func currentInsideAThreadIsThatThread() throws {
-        let same = Mutex(false)
-        let holder = Mutex<OSThread?>(nil)
+        let same = StateLock(false)
+        let holder = StateLock<OSThread?>(nil)
         let ready = Event()
         let thread = OSThread(daemon: true) {
             ready.wait()
-            same.withLockSanitized { $0 = OSThread.current === holder.withLockSanitized { $0 } }
+            same.withLock { $0 = OSThread.current === holder.withLock { $0 } }
         }
-        holder.withLockSanitized { $0 = thread }
+        holder.withLock { $0 = thread }
         try thread.start()
         ready.set()
         try joinAll([thread])
-        #expect(same.withLockSanitized { $0 })
+        #expect(same.withLock { $0 })
     }
 
     @Test func currentOnADispatchThreadIsADummyDaemon() throws {
-        let found = Mutex<OSThread?>(nil)
-        let again = Mutex<Bool>(false)
+        let found = StateLock<OSThread?>(nil)
+        let again = StateLock<Bool>(false)
         let done = Event()
         DispatchQueue(label: "dummy-test").async {
             let thread = OSThread.current
-            found.withLockSanitized { $0 = thread }
-            again.withLockSanitized { $0 = OSThread.current === thread }
+            found.withLock { $0 = thread }
+            again.withLock { $0 = OSThread.current === thread }
             done.set()
         }
         #expect(try done.wait(timeout: Delay.bound))
-        let dummy = try #require(found.withLockSanitized { $0 })
+        let dummy = try #require(found.withLock { $0 })
         #expect(dummy.name.hasPrefix("Dummy-"))
         #expect(dummy.isDaemon)
         #expect(dummy.isAlive)
         #expect(dummy.ident != nil)
-        #expect(again.withLockSanitized { $0 })
+        #expect(again.withLock { $0 })
         #expect(dummy !== OSThread.main)
     }
 
@@ -190,27 +190,27 @@ struct OSThreadTests {
     }
 
     @Test func daemonIsInheritedFromTheCreator() throws {
-        let inherited = Mutex<[Bool]>([])
+        let inherited = StateLock<[Bool]>([])
         func childDaemonFlag(parentDaemon: Bool) throws {
             let parent = OSThread(daemon: parentDaemon) {
                 let child = OSThread {}
                 let explicit = OSThread(daemon: !parentDaemon) {}
-                inherited.withLockSanitized { $0 += [child.isDaemon, explicit.isDaemon] }
+                inherited.withLock { $0 += [child.isDaemon, explicit.isDaemon] }
             }
             try parent.start()
             try joinAll([parent])
         }
         try childDaemonFlag(parentDaemon: true)
         try childDaemonFlag(parentDaemon: false)
-        #expect(inherited.withLockSanitized { $0 } == [true, false, false, true])
+        #expect(inherited.withLock { $0 } == [true, false, false, true])
     }
 
     @Test func exceptHookReceivesTheError() throws {
         struct Boom: Error, Equatable { let code: Int }
-        let received = Mutex<[(String, Int)]>([])
+        let received = StateLock<[(String, Int)]>([])
         OSThread.setExceptHook { thread, error in
             if let boom = error as? Boom {
-                received.withLockSanitized { $0.append((thread.name, boom.code)) }
+                received.withLock { $0.append((thread.name, boom.code)) }
             } else {
                 StandardError.write("Exception in thread \(thread.name): \(error)\n")
             }
@@ -222,7 +222,7 @@ struct OSThreadTests {
         try failing.start()
         try joinAll([failing, other])
         // The hook ran before join returned; the other thread was not affected.
-        let got = received.withLockSanitized { $0 }
+        let got = received.withLock { $0 }
         #expect(got.count == 1)
         #expect(got.first?.0 == "Failing")
         #expect(got.first?.1 == 7)

@@ -19,7 +19,7 @@ final class Tracked: Sendable {
 struct ThreadLocalTests {
     @Test func eachThreadSeesItsOwnValue() throws {
         let local = ThreadLocal { 0 }
-        let seen = Mutex<[Int: Int]>([:])
+        let seen = StateLock<[Int: Int]>([:])
         var threads: [OSThread] = []
         for i in 1...4 {
             threads.append(
@@ -27,11 +27,11 @@ struct ThreadLocalTests {
                     #expect(local.value == 0)
                     local.value = i
                     local.value += 100
-                    seen.withLockSanitized { $0[i] = local.value }
+                    seen.withLock { $0[i] = local.value }
                 })
         }
         try joinAll(threads)
-        #expect(seen.withLockSanitized { $0 } == [1: 101, 2: 102, 3: 103, 4: 104])
+        #expect(seen.withLock { $0 } == [1: 101, 2: 102, 3: 103, 4: 104])
     }
 
     @Test func initialValueMadeOncePerThread() throws {
@@ -89,23 +89,23 @@ struct ThreadLocalTests {
         let deinits = Counter()
         let stored = Event()
         let dropped = Event()
-        let result = Mutex<Int?>(nil)
+        let result = StateLock<Int?>(nil)
         var local: ThreadLocal<Tracked>? = ThreadLocal { Tracked(0, deinits: deinits) }
-        let weak = Mutex<ThreadLocal<Tracked>?>(local)
+        let weak = StateLock<ThreadLocal<Tracked>?>(local)
         let thread = try spawn {
-            _ = weak.withLockSanitized { $0 }?.value
+            _ = weak.withLock { $0 }?.value
             stored.set()
             dropped.wait()
-            result.withLockSanitized { $0 = deinits.count }  // the thread is still alive here
+            result.withLock { $0 = deinits.count }  // the thread is still alive here
         }
         #expect(try stored.wait(timeout: Delay.bound))
-        weak.withLockSanitized { $0 = nil }
+        weak.withLock { $0 = nil }
         local = nil
         #expect(local == nil)
         #expect(deinits.count == 1)
         dropped.set()
         try joinAll([thread])
-        #expect(result.withLockSanitized { $0 } == 1)
+        #expect(result.withLock { $0 } == 1)
     }
 
     /// More instances than the system's pthread keys (1024 on Linux): they share one key.

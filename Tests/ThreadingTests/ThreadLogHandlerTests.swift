@@ -36,11 +36,11 @@ struct ThreadLogHandlerTests {
 
     /// Through a real `Logger`: the level filter, the thread's name, metadata merging.
     @Test func logsWithTheThreadNameAndFiltersByLevel() throws {
-        let lines = Mutex<[String]>([])
+        let lines = StateLock<[String]>([])
         let thread = try spawn(name: "Logger-Thread") {
             var logger = Logger(label: "test") { label in
                 var handler = ThreadLogHandler(label: label, logLevel: .info)
-                handler.output = { line in lines.withLockSanitized { $0.append(line) } }
+                handler.output = { line in lines.withLock { $0.append(line) } }
                 return handler
             }
             logger[metadataKey: "run"] = "1"
@@ -50,7 +50,7 @@ struct ThreadLogHandlerTests {
             logger.debug("now shown")
         }
         try joinAll([thread])
-        let got = lines.withLockSanitized { $0 }
+        let got = lines.withLock { $0 }
         #expect(got.count == 2)
         #expect(got.first?.dropFirst(12) == " [Logger-Thread] shown extra=x run=1\n")
         #expect(got.last?.hasSuffix(" [Logger-Thread] now shown run=1\n") == true)

@@ -67,13 +67,6 @@ int cthreading_set_thread_name(const char *name);
 /// -errno. Swift 6 cannot name the `stdout` global itself.
 int cthreading_write_stdout(const void *bytes, unsigned long count);
 
-/// ThreadSanitizer annotations (`__tsan_acquire` / `__tsan_release`); no-ops unless this
-/// file was compiled with -fsanitize=thread. Swift's `Mutex` on Linux hands a contended
-/// lock over inside the kernel (FUTEX_LOCK_PI / FUTEX_UNLOCK_PI), which TSan cannot see,
-/// so accesses under it get reported as races unless the hand-off is annotated.
-void cthreading_tsan_acquire(const void *address);
-void cthreading_tsan_release(const void *address);
-
 /// pthread_self() of the thread that loaded the program (its main thread), captured by
 /// a load-time constructor.
 uint64_t cthreading_main_pthread(void);

@@ -25,19 +25,19 @@ final class ThreadLocalSlot<Value>: ThreadLocalSlotBase, @unchecked Sendable {
 final class ThreadLocalStorage: Sendable {
     // Protected by its own lock: the owning thread reads and inserts, a dying
     // `ThreadLocal` removes its slot from another thread.
-    private let slots = Mutex<[UInt64: ThreadLocalSlotBase]>([:])
+    private let slots = StateLock<[UInt64: ThreadLocalSlotBase]>([:])
 
     private init() {}
 
-    func slot(_ id: UInt64) -> ThreadLocalSlotBase? { slots.withLockSanitized { $0[id] } }
+    func slot(_ id: UInt64) -> ThreadLocalSlotBase? { slots.withLock { $0[id] } }
 
     func insert(_ slot: ThreadLocalSlotBase, id: UInt64) {
-        let replaced = slots.withLockSanitized { $0.updateValue(slot, forKey: id) }
+        let replaced = slots.withLock { $0.updateValue(slot, forKey: id) }
         withExtendedLifetime(replaced) {}  // released after unlocking: its deinit is user code
     }
 
     private func removeAll() -> [ThreadLocalSlotBase] {
-        slots.withLockSanitized {
+        slots.withLock {
             let values = Array($0.values)
             $0.removeAll()
             return values
@@ -45,7 +45,7 @@ final class ThreadLocalStorage: Sendable {
     }
 
     private func remove(_ id: UInt64) -> ThreadLocalSlotBase? {
-        slots.withLockSanitized { $0.removeValue(forKey: id) }
+        slots.withLock { $0.removeValue(forKey: id) }
     }
 
     // MARK: Process-wide
@@ -55,7 +55,7 @@ final class ThreadLocalStorage: Sendable {
     static func newID() -> UInt64 { counter.wrappingAdd(1, ordering: .relaxed).oldValue }
 
     /// Every storage of a thread that has not exited.
-    private static let live = Mutex<[ObjectIdentifier: ThreadLocalStorage]>([:])
+    private static let live = StateLock<[ObjectIdentifier: ThreadLocalStorage]>([:])
 
     /// The pthread key whose slot holds the calling thread's storage, retained; its
     /// destructor releases the thread's values when the thread exits.
@@ -81,7 +81,7 @@ final class ThreadLocalStorage: Sendable {
             return Unmanaged<ThreadLocalStorage>.fromOpaque(raw).takeUnretainedValue()
         }
         let storage = ThreadLocalStorage()
-        live.withLockSanitized { $0[ObjectIdentifier(storage)] = storage }
+        live.withLock { $0[ObjectIdentifier(storage)] = storage }
         _ = pthread_setspecific(key, Unmanaged.passRetained(storage).toOpaque())
         return storage
     }
@@ -97,7 +97,7 @@ final class ThreadLocalStorage: Sendable {
 
     /// A dropped `ThreadLocal`: release its value on every thread.
     static func forget(id: UInt64) {
-        let storages = live.withLockSanitized { Array($0.values) }
+        let storages = live.withLock { Array($0.values) }
         var released: [ThreadLocalSlotBase] = []
         for storage in storages {
             if let slot = storage.remove(id) { released.append(slot) }
@@ -109,7 +109,7 @@ final class ThreadLocalStorage: Sendable {
 
     /// The thread is done with this storage: unlist it and release its values.
     private func retire() {
-        _ = Self.live.withLockSanitized { $0.removeValue(forKey: ObjectIdentifier(self)) }
+        _ = Self.live.withLock { $0.removeValue(forKey: ObjectIdentifier(self)) }
         let released = removeAll()
         withExtendedLifetime(released) {}
     }

@@ -19,17 +19,17 @@ public final class Event: Sendable {
     public init() {}
 
     /// The flag now: a snapshot.
-    public var isSet: Bool { state.withLockSanitized { $0.isSet } }
+    public var isSet: Bool { state.withLock { $0.isSet } }
 
     /// Makes the flag true and wakes every waiting thread and task.
     public func set() {
-        let waiters = state.withLockSanitized { $0.set() }
+        let waiters = state.withLock { $0.set() }
         for waiter in waiters { waiter.resume() }
     }
 
     /// Makes the flag false; later `wait` calls block until the next `set()`.
     public func clear() {
-        state.withLockSanitized { $0.clear() }
+        state.withLock { $0.clear() }
     }
 
     /// Blocks until the flag is set.
@@ -48,9 +48,9 @@ public final class Event: Sendable {
 
     private func blockingWait(deadline: Deadline) -> Bool {
         blockAsWaiter(deadline: deadline, spin: true) { waiter in
-            state.withLockSanitized { $0.wait(waiter) }
+            state.withLock { $0.wait(waiter) }
         } withdraw: { id in
-            state.withLockSanitized { $0.withdraw(id: id) } != nil
+            state.withLock { $0.withdraw(id: id) } != nil
         }
     }
 
@@ -58,9 +58,9 @@ public final class Event: Sendable {
     /// task stops waiting and throws `CancellationError`.
     public func wait() async throws {
         try await suspendAsWaiter { waiter in
-            state.withLockSanitized { state in Task.isCancelled ? .cancelled : state.wait(waiter) }
+            state.withLock { state in Task.isCancelled ? .cancelled : state.wait(waiter) }
         } withdraw: { id in
-            state.withLockSanitized { $0.withdraw(id: id) }
+            state.withLock { $0.withdraw(id: id) }
         }
     }
 }

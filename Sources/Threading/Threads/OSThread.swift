@@ -1,5 +1,4 @@
 import CThreadingShims
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -30,7 +29,7 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
         var unreaped: ThreadShim.Handle? = nil
     }
 
-    private let attributes: Mutex<Attributes>
+    private let attributes: StateLock<Attributes>
     private let body: (@Sendable () throws -> Void)?
     // 0: not finished, no joiner asleep; 2: not finished, a joiner may sleep on the word;
     // 1: finished. The finishing thread makes the wake system call only after seeing 2.
@@ -51,7 +50,7 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
     public init(name: String? = nil, daemon: Bool? = nil, _ body: @escaping @Sendable () throws -> Void) {
         self.body = body
         isDaemon = daemon ?? OSThread.current.isDaemon
-        attributes = Mutex(
+        attributes = StateLock(
             Attributes(name: name ?? ThreadRegistry.newName("Thread"), lifecycle: .initial))
     }
 
@@ -59,7 +58,7 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
     private init(foreignName: String, daemon: Bool, ident: UInt, nativeID: Int) {
         body = nil
         isDaemon = daemon
-        attributes = Mutex(
+        attributes = StateLock(
             Attributes(name: foreignName, lifecycle: .running(ident: ident, nativeID: nativeID)))
     }
 
@@ -67,15 +66,15 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
 
     /// The thread's name, for logs and diagnostics; only a label, not unique.
     public var name: String {
-        get { attributes.withLockSanitized { $0.name } }
+        get { attributes.withLock { $0.name } }
         set {
-            attributes.withLockSanitized { $0.name = newValue }
+            attributes.withLock { $0.name = newValue }
             if isCallingThread { setKernelName(newValue) }
         }
     }
 
     /// Whether the thread has started and not yet finished: a snapshot.
-    public var isAlive: Bool { attributes.withLockSanitized { $0.lifecycle.isAlive } }
+    public var isAlive: Bool { attributes.withLock { $0.lifecycle.isAlive } }
 
     /// The thread's `pthread_t` as a number; `nil` until started. May be reused once the
     /// thread has finished.
@@ -85,7 +84,7 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
     public var nativeID: Int? { identifiers?.nativeID }
 
     public var description: String {
-        let (name, lifecycle) = attributes.withLockSanitized { ($0.name, $0.lifecycle) }
+        let (name, lifecycle) = attributes.withLock { ($0.name, $0.lifecycle) }
         let status =
             switch lifecycle {
             case .initial: "initial"
@@ -109,16 +108,16 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
     /// thousand); `ident` and `nativeID` wait the few microseconds until the new thread
     /// has recorded them, so they are never `nil` once `start()` has returned.
     public func start() throws {
-        let action = attributes.withLockSanitized { $0.lifecycle.start() }
+        let action = attributes.withLock { $0.lifecycle.start() }
         guard action == .spawn else { throw ThreadingError.alreadyStarted }
         ThreadRegistry.willStart(self)
         let context = Unmanaged.passRetained(ThreadStartContext(thread: self))
         switch ThreadShim.create(context.toOpaque()) {
         case .success(let handle):
-            attributes.withLockSanitized { $0.unreaped = handle }
+            attributes.withLock { $0.unreaped = handle }
         case .failure(let error):
             context.release()
-            attributes.withLockSanitized { $0.lifecycle = .initial }
+            attributes.withLock { $0.lifecycle = .initial }
             ThreadRegistry.didFinish(self)
             announceBegan()
             throw ThreadingError.invalidState("pthread_create failed with error \(error.code)")
@@ -128,7 +127,7 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
     deinit {
         // Never joined: let the system free the thread when it exits. (May run on the
         // thread itself, from its per-thread slot's destructor; detaching oneself is fine.)
-        if let handle = attributes.withLockSanitized({ $0.unreaped }) { ThreadShim.detach(handle) }
+        if let handle = attributes.withLock({ $0.unreaped }) { ThreadShim.detach(handle) }
     }
 
     /// pthread_join, once: the first joiner reaps the thread, so its stack is back in the
@@ -136,7 +135,7 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
     /// Returns whether this call reaped it.
     @discardableResult
     private func reap() -> Bool {
-        let handle = attributes.withLockSanitized {
+        let handle = attributes.withLock {
             let handle = $0.unreaped
             $0.unreaped = nil
             return handle
@@ -152,7 +151,7 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
             // Read the generation before the state, so an announcement after the read
             // changes the word and the sleep below returns at once.
             let generation = beganWord.load()
-            let lifecycle = attributes.withLockSanitized { $0.lifecycle }
+            let lifecycle = attributes.withLock { $0.lifecycle }
             switch lifecycle {
             case .initial: return nil
             case .running(let ident, let nativeID), .finished(let ident, let nativeID):
@@ -218,7 +217,7 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
     }
 
     private func checkJoinable() throws {
-        guard attributes.withLockSanitized({ $0.lifecycle.isStarted }) else {
+        guard attributes.withLock({ $0.lifecycle.isStarted }) else {
             throw ThreadingError.notStarted
         }
         if isCallingThread { throw ThreadingError.joinCurrentThread }
@@ -236,7 +235,7 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
     fileprivate func run() {
         let ident = UInt(ThreadShim.selfIdent())
         let nativeID = Int(cthreading_gettid())
-        let name = attributes.withLockSanitized {
+        let name = attributes.withLock {
             $0.lifecycle.didBegin(ident: ident, nativeID: nativeID)
             return $0.name
         }
@@ -251,14 +250,14 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
         // Python clears a thread's `threading.local` values before `join()` returns; the
         // pthread key destructors would run only after this function returns.
         ThreadLocalStorage.releaseCallingThread()
-        attributes.withLockSanitized { $0.lifecycle.didFinish() }
+        attributes.withLock { $0.lifecycle.didFinish() }
         ThreadRegistry.didFinish(self)
         if finishedWord.exchange(1) == 2 { finishedWord.wakeAll() }
     }
 
     /// A foreign thread's slot was cleared at its exit: it is no longer alive.
     func foreignThreadDidExit() {
-        attributes.withLockSanitized { $0.lifecycle.didFinish() }
+        attributes.withLock { $0.lifecycle.didFinish() }
         if finishedWord.exchange(1) == 2 { finishedWord.wakeAll() }
     }
 

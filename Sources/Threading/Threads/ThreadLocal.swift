@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A value each thread has its own copy of, Python's `threading.local`.
 ///
 /// The first time a thread reads `value`, `makeInitial` runs on that thread and its result

@@ -1,5 +1,3 @@
-import Synchronization
-
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -18,11 +16,11 @@ enum ThreadRegistry {
         var exitHandlerInstalled = false
     }
 
-    private static let books = Mutex(Books())
+    private static let books = StateLock(Books())
 
     /// "Thread-N" or "Dummy-N": one counter for both, as in CPython.
     static func newName(_ prefix: String) -> String {
-        let n = books.withLockSanitized {
+        let n = books.withLock {
             $0.nameCounter += 1
             return $0.nameCounter
         }
@@ -35,7 +33,7 @@ enum ThreadRegistry {
     }
 
     static func willStart(_ thread: OSThread) {
-        let needsExitHandler = books.withLockSanitized {
+        let needsExitHandler = books.withLock {
             insert(thread, &$0)
             if thread.isDaemon || $0.exitHandlerInstalled { return false }
             $0.exitHandlerInstalled = true
@@ -45,15 +43,15 @@ enum ThreadRegistry {
     }
 
     static func didFinish(_ thread: OSThread) {
-        _ = books.withLockSanitized { $0.alive.removeValue(forKey: ObjectIdentifier(thread)) }
+        _ = books.withLock { $0.alive.removeValue(forKey: ObjectIdentifier(thread)) }
     }
 
     static func registerMain(_ thread: OSThread) {
-        books.withLockSanitized { insert(thread, &$0, sequence: 0) }
+        books.withLock { insert(thread, &$0, sequence: 0) }
     }
 
     static func adoptForeign(_ thread: OSThread) {
-        books.withLockSanitized { insert(thread, &$0) }
+        books.withLock { insert(thread, &$0) }
         ThreadShim.setCurrent(thread)
     }
 
@@ -63,7 +61,7 @@ enum ThreadRegistry {
     /// A thread's slot was cleared at its exit: forget it. For a thread this package
     /// started, `run` did so already; a foreign ("Dummy") thread ends here.
     static func threadExited(_ thread: OSThread) {
-        let wasListed = books.withLockSanitized {
+        let wasListed = books.withLock {
             $0.alive.removeValue(forKey: ObjectIdentifier(thread)) != nil
         }
         if wasListed { thread.foreignThreadDidExit() }
@@ -71,15 +69,15 @@ enum ThreadRegistry {
 
     static func all() -> [OSThread] {
         _ = OSThread.main
-        return books.withLockSanitized { $0.alive.values.sorted { $0.sequence < $1.sequence }.map(\.thread) }
+        return books.withLock { $0.alive.values.sorted { $0.sequence < $1.sequence }.map(\.thread) }
     }
 
     static func setExceptHook(_ hook: (@Sendable (OSThread, any Error) -> Void)?) {
-        books.withLockSanitized { $0.exceptHook = hook }
+        books.withLock { $0.exceptHook = hook }
     }
 
     static func reportUncaught(_ error: any Error, in thread: OSThread) {
-        if let hook = books.withLockSanitized({ $0.exceptHook }) {
+        if let hook = books.withLock({ $0.exceptHook }) {
             hook(thread, error)
         } else {
             StandardError.write("Exception in thread \(thread.name): \(error)\n")
@@ -94,7 +92,7 @@ enum ThreadRegistry {
         let me = OSThread.currentIfKnown
         let main = OSThread.main
         while true {
-            let pending = books.withLockSanitized {
+            let pending = books.withLock {
                 $0.alive.values.map(\.thread).filter { !$0.isDaemon && $0 !== me && $0 !== main }
             }
             guard let next = pending.first else { return }
