@@ -6,6 +6,8 @@
 //                                  for it, so "worker finished" is printed
 //   ThreadingExitProbe except      a worker throws: the default except hook prints
 //                                  "Exception in thread NAME: ERROR" and the process exits 0
+//   ThreadingExitProbe main        what the main thread knows about itself (tests can
+//                                  only run on other threads)
 import Threading
 
 #if canImport(Glibc)
@@ -46,7 +48,22 @@ case "except":
     try worker.start()
     try worker.join()
     say("main done")
+case "main":
+    let current = OSThread.current
+    say("current: \(current.name) daemon=\(current.isDaemon) isMain=\(current === OSThread.main)")
+    say("first of all: \(OSThread.all.first?.name ?? "none")")
+    say("nativeID is pid: \(OSThread.main.nativeID == Int(getpid()))")
+    do {
+        try OSThread.main.join()
+        say("join: returned")
+    } catch ThreadingError.joinCurrentThread {
+        say("join: joinCurrentThread")
+    } catch {
+        say("join: \(error)")
+    }
+    let child = OSThread {}
+    say("child inherits daemon=\(child.isDaemon)")
 default:
-    say("usage: ThreadingExitProbe daemon|nondaemon|except")
+    say("usage: ThreadingExitProbe daemon|nondaemon|except|main")
     exit(2)
 }

@@ -66,4 +66,21 @@ struct ExitSemanticsTests {
         #expect(outcome.stderr == "Exception in thread Failing: probe failure\n")
         #expect(outcome.stdout == "main done\n")
     }
+
+    /// The main thread's view, which only a child process can check (tests run on other
+    /// threads): `current` is `main`, named "MainThread", listed first, not a daemon, so
+    /// its threads are not daemons; joining itself throws.
+    @Test func mainThreadFromTheMainThread() throws {
+        let outcome = try Self.runProbe("main")
+        #expect(outcome.status == 0)
+        #expect(
+            outcome.stdout == """
+                current: MainThread daemon=false isMain=true
+                first of all: MainThread
+                nativeID is pid: true
+                join: joinCurrentThread
+                child inherits daemon=false
+
+                """)
+    }
 }

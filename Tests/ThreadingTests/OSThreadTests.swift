@@ -168,6 +168,24 @@ struct OSThreadTests {
         #expect(dummy !== OSThread.main)
     }
 
+    /// A foreign thread's Dummy leaves `all` when the thread exits (its per-thread slot's
+    /// destructor), and threads it creates are daemons by default, as in Python.
+    @Test func dummyIsForgottenWhenItsThreadExits() throws {
+        let found = StateLock<(dummy: OSThread, childDaemon: Bool)?>(nil)
+        let thread = Foundation.Thread {
+            let dummy = OSThread.current
+            found.withLock { $0 = (dummy, OSThread {}.isDaemon) }
+        }
+        thread.start()
+        waitUntil("the foreign thread recorded its Dummy") { found.withLock { $0 } != nil }
+        let (dummy, childDaemon) = try #require(found.withLock { $0 })
+        #expect(dummy.name.hasPrefix("Dummy-"))
+        #expect(childDaemon)
+        waitUntil("the Dummy left `all`") { !OSThread.all.contains(dummy) }
+        #expect(!dummy.isAlive)
+        #expect(try dummy.join(timeout: Delay.bound))
+    }
+
     @Test func mainThread() {
         let main = OSThread.main
         #expect(main.name == "MainThread")

@@ -30,6 +30,8 @@ public final class ThreadLocal<Value>: @unchecked Sendable {
     /// The calling thread's value: made by `makeInitial` on the thread's first read.
     public var value: Value {
         get { slot().value }
+        // In place, so `local.value.append(x)` does not copy the thread's array.
+        _modify { yield &slot().value }
         set {
             let storage = ThreadLocalStorage.forCallingThread()
             if let existing = storage.slot(id) {
