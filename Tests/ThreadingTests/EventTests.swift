@@ -65,7 +65,8 @@ struct EventTests {
                     }
                 })
         }
-        #expect(try !threads[0].join(timeout: Delay.settle))  // all still blocked
+        waitUntil("all five wait") { event.waitingCount == 5 }
+        #expect(try !threads[0].join(timeout: Delay.short))  // still blocked
         #expect(woken.count == 0)
         event.set()
         try joinAll(threads)
@@ -86,7 +87,7 @@ struct EventTests {
                 })
         }
         // Wait until all five are listed, so the set below is what wakes them.
-        #expect(try !threads[0].join(timeout: Delay.settle))
+        waitUntil("all five wait") { event.waitingCount == 5 }
         event.set()
         event.clear()
         try joinAll(threads)
@@ -97,6 +98,7 @@ struct EventTests {
     @Test func timedOutWaiterLeavesNoTrace() throws {
         let event = Event()
         #expect(try !event.wait(timeout: Delay.short))
+        #expect(event.waitingCount == 0)
         event.set()
         #expect(try event.wait(timeout: .zero))
     }
@@ -104,7 +106,8 @@ struct EventTests {
     @Test func asyncWaitWokenByAThread() async throws {
         let event = Event()
         let waiting = Task { try await event.wait() }
-        // A thread sets it; the task must finish.
+        await waitUntil("the task waits") { event.waitingCount == 1 }
+        // A thread sets it; the suspended task must resume.
         let setter = try spawn { event.set() }
         try await waiting.value
         try joinAll([setter])
@@ -124,10 +127,12 @@ struct EventTests {
             listed.set()
             try await event.wait()
         }
-        // The task is (about to be) suspended on the event; cancel it.
+        // The task is suspended on the event; cancel it.
         #expect(try await Task.detached { try listed.wait(timeout: Delay.bound) }.value)
+        await waitUntil("the task waits") { event.waitingCount == 1 }
         waiting.cancel()
         await #expect(throws: CancellationError.self) { try await waiting.value }
+        #expect(event.waitingCount == 0)  // the cancelled waiter withdrew
         // The event still works afterwards.
         event.set()
         try await event.wait()
@@ -150,7 +155,7 @@ struct EventTests {
             threadWoken.increment()
         }
         let tasks = (0..<3).map { _ in Task { try await event.wait() } }
-        #expect(try !thread.join(timeout: Delay.short))
+        await waitUntil("a thread and three tasks wait") { event.waitingCount == 4 }
         event.set()
         for task in tasks { try await task.value }
         try joinAll([thread])
