@@ -52,7 +52,11 @@ let package = Package(
             swiftSettings: strict
         ),
         // Small programs the tests run as child processes.
-        .executableTarget(name: "ThreadingExitProbe", dependencies: ["Threading"], swiftSettings: strict),
+        .executableTarget(
+            name: "ThreadingExitProbe",
+            dependencies: ["Threading", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "ProcessWorkerProbe",
             dependencies: ["Threading", "Multiprocessing"],

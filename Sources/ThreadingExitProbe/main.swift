@@ -8,6 +8,9 @@
 //                                  "Exception in thread NAME: ERROR" and the process exits 0
 //   ThreadingExitProbe main        what the main thread knows about itself (tests can
 //                                  only run on other threads)
+//   ThreadingExitProbe log         ThreadLogHandler.bootstrap() twice (the second call
+//                                  is ignored), then log lines from main and a thread
+import Logging
 import Threading
 
 #if canImport(Glibc)
@@ -63,7 +66,17 @@ case "main":
     }
     let child = OSThread {}
     say("child inherits daemon=\(child.isDaemon)")
+case "log":
+    let first = ThreadLogHandler.bootstrap()
+    let second = ThreadLogHandler.bootstrap(logLevel: .trace)
+    say("bootstrap: \(first) \(second)")
+    let logger = Logger(label: "probe")
+    logger.debug("hidden: below the default level")
+    logger.info("from main", metadata: ["k": "v"])
+    let worker = OSThread(name: "Worker") { Logger(label: "probe").warning("from the worker") }
+    try worker.start()
+    try worker.join()
 default:
-    say("usage: ThreadingExitProbe daemon|nondaemon|except|main")
+    say("usage: ThreadingExitProbe daemon|nondaemon|except|main|log")
     exit(2)
 }

@@ -83,4 +83,21 @@ struct ExitSemanticsTests {
 
                 """)
     }
+
+    /// `ThreadLogHandler.bootstrap()` in a fresh process: installs once, ignores the
+    /// second call (swift-log would trap on a second `LoggingSystem.bootstrap`), filters
+    /// by level, and prints `HH:mm:ss.SSS [thread] message`.
+    @Test func logHandlerBootstrapsOnce() throws {
+        let outcome = try Self.runProbe("log")
+        #expect(outcome.status == 0)
+        let lines = outcome.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3)
+        #expect(lines.first == "bootstrap: true false")
+        let time = /\d\d:\d\d:\d\d\.\d\d\d/
+        #expect(
+            lines.dropFirst().first?.wholeMatch(of: /\d\d:\d\d:\d\d\.\d\d\d \[MainThread\] from main k=v/)
+                != nil)
+        #expect(lines.last?.wholeMatch(of: /\d\d:\d\d:\d\d\.\d\d\d \[Worker\] from the worker/) != nil)
+        #expect(lines.allSatisfy { $0.hasPrefix("bootstrap") || $0.prefixMatch(of: time) != nil })
+    }
 }
