@@ -164,7 +164,7 @@ struct EventTests {
 }
 
 /// `EventState` on its own: every sequence of events up to a small length.
-@Suite struct EventStateTests {
+@Suite(.timeLimit(.minutes(1))) struct EventStateTests {
     enum Step: CaseIterable { case set, clear, wait, withdrawFirst }
 
     @Test func exhaustiveSequences() {

@@ -270,7 +270,7 @@ struct OSThreadTests {
 }
 
 /// `ThreadLifecycle` on its own.
-@Suite struct ThreadLifecycleTests {
+@Suite(.timeLimit(.minutes(1))) struct ThreadLifecycleTests {
     @Test func transitions() {
         var life = ThreadLifecycle.initial
         #expect(!life.isStarted && !life.isAlive && life.ident == nil && life.nativeID == nil)

@@ -11,11 +11,12 @@ final class ThreadParker: Sendable {
     private let word = FutexWord(0)
 
     /// How many times to re-check before sleeping. Measured with W8 (Event ping-pong,
-    /// 100k round trips) on the shared 2-core VM, where one `pause` costs ~48 ns:
-    /// 2000 → 59 µs per round trip, 100 → 17 µs, 50 → 10 µs, 20 → 7.4 µs, 0 → 8.5 µs
-    /// (DispatchSemaphore 6–7 µs in the same runs). On a loaded machine a long spin burns
-    /// the time slice the partner thread needs; ~1 µs catches only the hand-offs that
-    /// are already under way. Bounded; the real block follows.
+    /// 100k round trips) on the shared, loaded 2-core VM, where one `pause` costs ~48 ns:
+    /// 2000 → 59 µs per round trip, 100 → 17 µs, 50 → 10 µs, 20 → 5.7–9.6 µs, 0 → 5.9–8.9 µs
+    /// (DispatchSemaphore 4–9 µs in the same runs). When the partner thread has no core, a
+    /// long spin burns the time slice it needs. ~1 µs costs nothing measurable there, and
+    /// when both threads are on a core it lets a hand-off complete without any futex
+    /// call (the W8 stretch goal). Bounded; the real block follows.
     static let spinLimit = 20
 
     init() {}
