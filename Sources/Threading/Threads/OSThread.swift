@@ -186,7 +186,13 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
         // The first joiner waits in pthread_join itself: one sleep, woken by the kernel
         // when the thread has exited (waiting for the finished word first would often
         // sleep twice). Other joiners wait for the finished word.
-        if !reap() { _ = waitFinished(deadline: .never) }
+        if !reap() { waitFinishedUntimed() }
+    }
+
+    // Out of line: a `Deadline` local costs metadata look-ups in the caller's prologue.
+    @inline(never)
+    private func waitFinishedUntimed() {
+        _ = waitFinished(deadline: .never)
     }
 
     /// Blocks at most `timeout`; returns `true` when the thread has finished (Python's
