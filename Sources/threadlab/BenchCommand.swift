@@ -49,7 +49,7 @@ struct BenchCommand: ParsableCommand {
             )
         #endif
         let runner = BenchRunner(
-            quick: quick, scale: scale, peers: peerList, context: LabContext(log: LabLog(sink: nil)),
+            quick: quick, scale: scale, peers: peerList, context: LabContext(log: LabLog(quiet: true)),
             runs: runs)
         let progress = Progress()
         let report = runner.run { step, total, what in progress.show("[\(step)/\(total)] \(what)…") }

@@ -91,7 +91,7 @@ struct ScenarioTests {
     }
 
     @Test func logLinesCarryTimeAndThreadName() {
-        let log = LabLog(sink: nil)
+        let log = LabLog(quiet: true)
         log("hello")
         let line = log.lines.first ?? ""
         #expect(line.wholeMatch(of: /\d\d:\d\d:\d\d\.\d\d\d \[[^\]]+\] hello/) != nil)

@@ -19,5 +19,5 @@ enum Binary {
 
 /// A context whose log keeps its lines instead of printing them.
 func quietContext(scale: Double = 0.05) -> LabContext {
-    LabContext(log: LabLog(sink: nil), executable: Binary.path, scale: scale, runPeers: false)
+    LabContext(log: LabLog(quiet: true), executable: Binary.path, scale: scale, runPeers: false)
 }

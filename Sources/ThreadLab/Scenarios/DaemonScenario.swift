@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Threading
 
 /// Tutorial 3.2: two daemon threads print ranges; the program ends when its main code

@@ -1,4 +1,3 @@
-import Synchronization
 import Threading
 
 /// Tutorial 3.4, fixed: the same three updates with `acquire`/`release` and with

@@ -1,4 +1,3 @@
-import Synchronization
 import Threading
 
 /// Tutorial 1.b.1, the motivating example: one thread sums 1…1,000,000 while another

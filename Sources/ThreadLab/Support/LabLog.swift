@@ -1,61 +1,82 @@
 import Foundation
-import Synchronization
+import Logging
 import Threading
 
 /// The lab's log: every line is `HH:mm:ss.SSS [thread] message`, the tutorial's
-/// `logging` format with the thread's name, the same shape the package's
-/// `ThreadLogHandler` prints.
+/// `logging` format with the thread's name, printed by the package's swift-log handler
+/// (`ThreadLogHandler`).
 ///
-/// Lines go to a sink (standard output by default) and are also kept, so tests can check
-/// their order. One lock orders the lines, so two threads never interleave within a line.
+/// Lines are also kept, so tests can check their order; a quiet log only keeps them.
 public final class LabLog: Sendable {
-    private let sink: @Sendable (String) -> Void
-    private let kept = Mutex<[String]>([])
-
-    /// A log writing each line to `sink`; `nil` keeps the lines only (quiet, for tests).
-    public init(sink: (@Sendable (String) -> Void)? = LabLog.standardOutput) {
-        self.sink = sink ?? { _ in }
+    private enum Output {
+        /// Through swift-log and `ThreadLogHandler`.
+        case console(Logger)
+        case sink(@Sendable (String) -> Void)
+        case quiet
     }
 
-    /// Writes a line to standard output with one `write` call: unbuffered, so a pipe sees
-    /// it at once and a process that ends abruptly loses no line already logged.
-    public static let standardOutput: @Sendable (String) -> Void = { line in
-        LabLog.writeLine(line, to: 1)
+    private let output: Output
+    private let kept = Guarded<[String]>([], name: "threadlab.log")
+
+    /// A log printing through `ThreadLogHandler` (installed here if nothing else was), or,
+    /// when `quiet`, one that only keeps its lines.
+    public init(quiet: Bool = false) {
+        if quiet {
+            output = .quiet
+        } else {
+            ThreadLogHandler.bootstrap()
+            output = .console(Logger(label: "threadlab"))
+        }
     }
+
+    /// A log handing every formatted line to `sink`.
+    public init(sink: @escaping @Sendable (String) -> Void) {
+        output = .sink(sink)
+    }
+
+    /// Logs `message` with the time and the calling thread's name.
+    public func callAsFunction(_ message: String) {
+        let line = "\(LabLog.timestamp()) [\(OSThread.current.name)] \(message)"
+        kept.withLock { lines in
+            lines.append(line)
+            switch output {
+            // Inside the lock, so lines reach the terminal in the order they are kept.
+            case .console(let logger): logger.info("\(message)")
+            case .sink(let sink): sink(line)
+            case .quiet: break
+            }
+        }
+    }
+
+    /// Writes `line` as it is (verdicts, tables).
+    public func plain(_ line: String) {
+        kept.withLock { lines in
+            lines.append(line)
+            switch output {
+            case .console: LabLog.writeLine(line, to: 1)
+            case .sink(let sink): sink(line)
+            case .quiet: break
+            }
+        }
+    }
+
+    /// Every line logged so far.
+    public var lines: [String] { kept.withLock { $0 } }
 
     /// Writes `line` and a newline to file descriptor `fd`.
     public static func writeLine(_ line: String, to fd: Int32) {
         var bytes = Array((line + "\n").utf8)
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes {
-                write(fd, $0.baseAddress! + offset, $0.count - offset)
+            let written = bytes.withUnsafeMutableBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return write(fd, base + offset, buffer.count - offset)
             }
             if written < 0, errno == EINTR { continue }
             if written <= 0 { return }
             offset += written
         }
     }
-
-    /// Logs `message` with the time and the calling thread's name.
-    public func callAsFunction(_ message: String) {
-        emit("\(LabLog.timestamp()) [\(OSThread.current.name)] \(message)")
-    }
-
-    /// Writes `line` as it is (verdicts, tables).
-    public func plain(_ line: String) {
-        emit(line)
-    }
-
-    private func emit(_ line: String) {
-        kept.withLock {
-            $0.append(line)
-            sink(line)
-        }
-    }
-
-    /// Every line logged so far.
-    public var lines: [String] { kept.withLock { $0 } }
 
     /// The wall-clock time of day, `HH:mm:ss.SSS`, local time.
     public static func timestamp() -> String {

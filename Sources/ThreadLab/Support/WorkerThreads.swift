@@ -1,4 +1,3 @@
-import Synchronization
 import Threading
 
 /// A stand-in for `ThreadPoolExecutor` while the futures part of the package is not built:
@@ -6,7 +5,7 @@ import Threading
 enum WorkerThreads {
     /// Runs every job on `count` worker threads and returns once all are done.
     static func run(count: Int, prefix: String, jobs: [@Sendable () -> Void]) throws {
-        let pending = Mutex(jobs[...])
+        let pending = Guarded(jobs[...])
         let workers = (0..<max(1, count)).map { index in
             OSThread(name: "\(prefix)_\(index)") {
                 while let job = pending.withLock({ $0.popFirst() }) { job() }
