@@ -16,7 +16,7 @@ public final class LabLog: Sendable {
     }
 
     private let output: Output
-    private let kept = Guarded<[String]>([], name: "threadlab.log")
+    private let kept = Guarded<[String]>([])
 
     /// A log printing through `ThreadLogHandler` (installed here if nothing else was), or,
     /// when `quiet`, one that only keeps its lines.
