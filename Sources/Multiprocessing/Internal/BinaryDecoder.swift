@@ -229,52 +229,63 @@ struct BinaryDecoderImpl: Decoder {
 struct BinaryKeyedDecoder<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let input: BinaryInput
     var codingPath: [any CodingKey]
-    /// (key start, key length, value position) per entry, in the order written.
-    private let entries: [(keyStart: Int, keyCount: Int, value: Int)]
+    /// Where the first entry starts, and how many there are; lookups walk the entries
+    /// (structs are small, and this saves an allocation per decoded value).
+    private let firstEntry: Int
+    private let count: Int
 
     init(input: BinaryInput, position: Int, codingPath: [any CodingKey]) throws {
         self.input = input
         self.codingPath = codingPath
         try input.expect(.keyed, at: position, codingPath, [String: Any].self)
-        let count = Int(try input.raw32(at: position + 1, codingPath))
+        count = Int(try input.raw32(at: position + 1, codingPath))
         guard count <= (input.bytes.count - position) / 3 else {
             throw input.corrupt(codingPath, "container runs past the end")
         }
-        var entries: [(keyStart: Int, keyCount: Int, value: Int)] = []
-        entries.reserveCapacity(count)
-        var cursor = position + 5
+        firstEntry = position + 5
+    }
+
+    /// (key start, key length, value position) of each entry; valid after `init`.
+    private func forEachEntry(_ body: (Int, Int, Int) -> Bool) {
+        var cursor = firstEntry
         for _ in 0..<count {
-            let keyCount = try input.raw16(at: cursor, codingPath)
+            guard let keyCount = try? input.raw16(at: cursor, codingPath) else { return }
             let keyStart = cursor + 2
-            guard keyStart + keyCount <= input.bytes.count else {
-                throw input.corrupt(codingPath, "key runs past the end")
-            }
-            entries.append((keyStart, keyCount, keyStart + keyCount))
-            cursor = try input.skip(at: keyStart + keyCount, codingPath)
+            if body(keyStart, keyCount, keyStart + keyCount) { return }
+            guard let next = try? input.skip(at: keyStart + keyCount, codingPath) else { return }
+            cursor = next
         }
-        self.entries = entries
     }
 
     var allKeys: [Key] {
-        entries.compactMap {
-            Key(
-                stringValue: String(
-                    decoding: input.bytes[$0.keyStart..<$0.keyStart + $0.keyCount], as: UTF8.self))
+        var keys: [Key] = []
+        forEachEntry { keyStart, keyCount, _ in
+            if let key = Key(
+                stringValue: String(decoding: input.bytes[keyStart..<keyStart + keyCount], as: UTF8.self))
+            {
+                keys.append(key)
+            }
+            return false
         }
+        return keys
     }
 
     private func find(_ key: some CodingKey) -> Int? {
         var name = key.stringValue
-        return name.withUTF8 { utf8 in
+        var found: Int?
+        name.withUTF8 { utf8 in
             input.bytes.withUnsafeBufferPointer { all in
-                for entry in entries where entry.keyCount == utf8.count {
-                    if memcmpEqual(all.baseAddress! + entry.keyStart, utf8.baseAddress, utf8.count) {
-                        return entry.value
+                forEachEntry { keyStart, keyCount, value in
+                    guard keyCount == utf8.count, keyStart + keyCount <= all.count else { return false }
+                    if memcmpEqual(all.baseAddress! + keyStart, utf8.baseAddress, utf8.count) {
+                        found = value
+                        return true
                     }
+                    return false
                 }
-                return nil
             }
         }
+        return found
     }
 
     private func position(_ key: Key) throws -> Int {
@@ -288,68 +299,64 @@ struct BinaryKeyedDecoder<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func contains(_ key: Key) -> Bool { find(key) != nil }
 
     func decodeNil(forKey key: Key) throws -> Bool {
-        try input.isNil(at: try position(key), codingPath + [key])
+        try input.isNil(at: try position(key), codingPath)
     }
 
     func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool {
         var p = try position(key)
-        return try input.bool(at: &p, codingPath + [key])
+        return try input.bool(at: &p, codingPath)
     }
     func decode(_ type: String.Type, forKey key: Key) throws -> String {
         var p = try position(key)
-        return try input.string(at: &p, codingPath + [key])
+        return try input.string(at: &p, codingPath)
     }
     func decode(_ type: Double.Type, forKey key: Key) throws -> Double {
         var p = try position(key)
-        return try input.double(at: &p, codingPath + [key])
+        return try input.double(at: &p, codingPath)
     }
     func decode(_ type: Float.Type, forKey key: Key) throws -> Float {
         var p = try position(key)
-        return try input.float(at: &p, codingPath + [key])
-    }
-    func decode<T: Decodable & FixedWidthInteger>(_ type: T.Type, forKey key: Key) throws -> T {
-        var p = try position(key)
-        return try input.integer(T.self, at: &p, codingPath + [key])
+        return try input.float(at: &p, codingPath)
     }
     func decode(_ type: Int.Type, forKey key: Key) throws -> Int {
         var p = try position(key)
-        return try input.integer(Int.self, at: &p, codingPath + [key])
+        return try input.integer(Int.self, at: &p, codingPath)
     }
     func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 {
         var p = try position(key)
-        return try input.integer(Int8.self, at: &p, codingPath + [key])
+        return try input.integer(Int8.self, at: &p, codingPath)
     }
     func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 {
         var p = try position(key)
-        return try input.integer(Int16.self, at: &p, codingPath + [key])
+        return try input.integer(Int16.self, at: &p, codingPath)
     }
     func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 {
         var p = try position(key)
-        return try input.integer(Int32.self, at: &p, codingPath + [key])
+        return try input.integer(Int32.self, at: &p, codingPath)
     }
     func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 {
         var p = try position(key)
-        return try input.integer(Int64.self, at: &p, codingPath + [key])
+        return try input.integer(Int64.self, at: &p, codingPath)
     }
     func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt {
         var p = try position(key)
-        return try input.integer(UInt.self, at: &p, codingPath + [key])
+        return try input.integer(UInt.self, at: &p, codingPath)
     }
     func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 {
         var p = try position(key)
-        return try input.integer(UInt8.self, at: &p, codingPath + [key])
+        return try input.integer(UInt8.self, at: &p, codingPath)
     }
     func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 {
         var p = try position(key)
-        return try input.integer(UInt16.self, at: &p, codingPath + [key])
+        return try input.integer(UInt16.self, at: &p, codingPath)
     }
     func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 {
         var p = try position(key)
-        return try input.integer(UInt32.self, at: &p, codingPath + [key])
+        return try input.integer(UInt32.self, at: &p, codingPath)
     }
     func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 {
         var p = try position(key)
-        return try input.integer(UInt64.self, at: &p, codingPath + [key])
+        return try input.integer(UInt64.self, at: &p, codingPath)
     }
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
         var p = try position(key)
@@ -409,7 +416,7 @@ struct BinaryUnkeyedDecoder: UnkeyedDecodingContainer {
 
     var isAtEnd: Bool { currentIndex >= (count ?? 0) }
 
-    private var path: [any CodingKey] { codingPath + [IndexKey(index: currentIndex)] }
+    private var path: [any CodingKey] { codingPath }
 
     private mutating func next<T>(_ read: (inout Int) throws -> T) throws -> T {
         guard !isAtEnd else {
@@ -505,16 +512,6 @@ struct BinaryUnkeyedDecoder: UnkeyedDecodingContainer {
             return decoder
         }
     }
-}
-
-/// The coding-path entry for an element of an unkeyed container.
-struct IndexKey: CodingKey {
-    var index: Int
-    init(index: Int) { self.index = index }
-    var stringValue: String { "Index \(index)" }
-    var intValue: Int? { index }
-    init?(stringValue: String) { nil }
-    init?(intValue: Int) { index = intValue }
 }
 
 struct BinarySingleValueDecoder: SingleValueDecodingContainer {

@@ -111,20 +111,24 @@ final class BinarySink {
     /// Writes primitives directly (no `Encoder` made for them), everything else through
     /// its `encode(to:)`.
     func encodeValue<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws {
-        switch value {
-        case let v as Int: int(Int64(v))
-        case let v as String: try string(v)
-        case let v as Bool: tag(v ? .true : .false)
-        case let v as Double:
+        // Metadata comparisons, not dynamic casts: this runs for every value.
+        if T.self == Int.self {
+            int(Int64(unsafeBitCast(value, to: Int.self)))
+        } else if T.self == String.self {
+            try string(unsafeBitCast(value, to: String.self))
+        } else if T.self == Bool.self {
+            tag(unsafeBitCast(value, to: Bool.self) ? .true : .false)
+        } else if T.self == Double.self {
             tag(.double)
-            raw64(v.bitPattern)
-        case let v as [Int]:
+            raw64(unsafeBitCast(value, to: Double.self).bitPattern)
+        } else if T.self == [Int].self {
+            let v = unsafeBitCast(value, to: [Int].self)
             if v.count > UInt32.max { throw tooLarge(value, codingPath) }
             tag(.unkeyed)
             raw32(UInt32(v.count))
             bytes.reserveCapacity(bytes.count + 9 * v.count)
             for element in v { int(Int64(element)) }
-        default:
+        } else {
             try value.encode(to: BinaryEncoderImpl(sink: self, codingPath: codingPath))
         }
     }

@@ -15,7 +15,7 @@ final class ProcessPoolCore: Sendable {
     /// The environment every worker gets: ours, without a worker marker of our own.
     let environment: [String]
     /// One per slot; its writer sleeps on it while it has nothing to write.
-    let writerWakeups: [Event]
+    let writerWakeups: [WakeSignal]
     let readers: Mutex<[OSThread]>
     let nextJobID = Atomic<UInt64>(1)
 
@@ -23,7 +23,7 @@ final class ProcessPoolCore: Sendable {
         state = Mutex(PoolState(workers: workers, window: window, maxTasksPerChild: maxTasksPerChild))
         self.executable = executable
         environment = ProcessSyscalls.environment().filter { !$0.hasPrefix(workerEnvironmentKey + "=") }
-        writerWakeups = (0..<workers).map { _ in Event() }
+        writerWakeups = (0..<workers).map { _ in WakeSignal() }
         readers = Mutex([])
     }
 
@@ -43,7 +43,7 @@ final class ProcessPoolCore: Sendable {
         switch state.withLock({ $0.submit(job) }) {
         case .rejected(let error): throw error
         case .queued: break
-        case .sent(let slot, let wake): if wake { writerWakeups[slot].set() }
+        case .sent(let slot, let wake): if wake { writerWakeups[slot].signal() }
         }
     }
 
@@ -52,7 +52,7 @@ final class ProcessPoolCore: Sendable {
         for job in action.cancelled where !job.completion.cancel() {
             job.completion.fail(CancellationError())
         }
-        for slot in action.wakeWriters { writerWakeups[slot].set() }
+        for slot in action.wakeWriters { writerWakeups[slot].signal() }
         guard wait else { return }
         for thread in readers.withLock({ $0 }) {
             // A done callback that shuts the pool down runs on a reader: it cannot join itself.
@@ -114,7 +114,7 @@ final class ProcessPoolCore: Sendable {
                 return
             }
             if state.withLock({ $0.workerStarted(slot: index, pid: worker.pid) }) {
-                writerWakeups[index].set()
+                writerWakeups[index].signal()
             }
             let channel = worker.channel
             let writer = OSThread(name: "process-pool-\(index)-writer", daemon: true) { [self] in
@@ -128,7 +128,7 @@ final class ProcessPoolCore: Sendable {
             let status = try? ProcessSyscalls.waitForExit(worker.pid)
             let startedCount = cthreading_word_load_acquire(
                 worker.counter.assumingMemoryBound(to: cthreading_word_t.self))
-            if state.withLock({ $0.workerEnded(slot: index) }) { writerWakeups[index].set() }
+            if state.withLock({ $0.workerEnded(slot: index) }) { writerWakeups[index].signal() }
             _ = try? writer.join()
             ProcessSyscalls.close(channel)
             ProcessSyscalls.unmapSharedWord(worker.counter)
@@ -136,7 +136,7 @@ final class ProcessPoolCore: Sendable {
             let reason = detail ?? status.map(\.description) ?? "lost"
             let error = ProcessPoolError.workerDied(pid: worker.pid, detail: reason)
             for job in action.failed { job.completion.fail(error) }
-            for slot in action.wakeWriters { writerWakeups[slot].set() }
+            for slot in action.wakeWriters { writerWakeups[slot].signal() }
             if !action.respawn { return }
         }
     }
@@ -180,7 +180,7 @@ final class ProcessPoolCore: Sendable {
             switch state.withLock({ $0.resultsArrived(slot: index, ids: ids) }) {
             case .delivered(let delivered, let wake):
                 jobs = delivered
-                if wake { writerWakeups[index].set() }
+                if wake { writerWakeups[index].signal() }
             case .protocolError(let delivered, let message):
                 jobs = delivered
                 failure = failure ?? "protocol error: \(message)"
@@ -212,7 +212,6 @@ final class ProcessPoolCore: Sendable {
                 return
             case .sleep:
                 writerWakeups[index].wait()
-                writerWakeups[index].clear()
             }
         }
     }
