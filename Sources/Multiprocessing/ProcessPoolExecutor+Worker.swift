@@ -22,6 +22,7 @@ extension ProcessPoolExecutor {
         // The pool's process died before the line above took effect.
         if ProcessSyscalls.parentProcessID() != fields[2] { ProcessSyscalls.exitImmediately(0) }
         let counter = try? ProcessSyscalls.mapSharedWord(fields[1])
+        ProcessSyscalls.closeDescriptors(from: max(fields[0], fields[1]) + 1)
         WorkerLoop.serve(channel: fields[0], counter: counter, handlers: tasks.map { TaskHandler($0) })
     }
 }

@@ -127,6 +127,21 @@ struct FaultContainmentTests {
         for (i, future) in others.enumerated() { #expect(try future.result(timeout: Delay.bound) == i + 1) }
     }
 
+    @Test(arguments: ["/bin/true", "/bin/false"])
+    func aWorkerProgramThatIsNotAWorkerBreaksThePool(program: String) throws {
+        // It exits without running a task; the pool gives up after a
+        // few tries instead of restarting it forever.
+        let pool = try ProcessPoolExecutor(maxWorkers: 1, tasks: probeTasks, workerExecutable: program)
+        defer { pool.shutdown() }
+        let error = failure(of: try pool.submit(AddOne(x: 1)))
+        guard case .broken(let message)? = error as? ExecutorError else {
+            Issue.record("expected ExecutorError.broken, got \(String(describing: error))")
+            return
+        }
+        #expect(message.contains("runWorkerIfRequested"))
+        #expect(throws: ExecutorError.self) { _ = try pool.submit(AddOne(x: 2)) }
+    }
+
     // MARK: maxTasksPerChild (CPython #115634, #119592)
 
     @Test func maxTasksPerChildOneOver200Tasks() throws {

@@ -45,10 +45,17 @@ func failure<T>(of future: Future<T>) -> (any Error)? {
     }
 }
 
+/// Under ThreadSanitizer (`THREADING_TSAN=1`) the probe's own crash handler turns a
+/// SIGSEGV into exit code 66.
+let underThreadSanitizer = ProcessInfo.processInfo.environment["THREADING_TSAN"] == "1"
+
 /// Whether `error` is `.workerDied` for `pid` (any pid when nil) with a detail containing `detail`.
 func isWorkerDied(_ error: (any Error)?, pid: Int32? = nil, detail: String) -> Bool {
     guard case .workerDied(let diedPID, let diedDetail)? = error as? ProcessPoolError else { return false }
-    return (pid == nil || pid == diedPID) && diedDetail.contains(detail)
+    let detailMatches =
+        diedDetail.contains(detail)
+        || (underThreadSanitizer && detail.contains("SIGSEGV") && diedDetail == "exit code 66")
+    return (pid == nil || pid == diedPID) && detailMatches
 }
 
 /// Whether `error` is `.remote` with that type name.

@@ -41,6 +41,10 @@ struct PoolState {
     }
 
     private(set) var phase: Phase = .running
+    /// Workers in a row that exited holding jobs without starting one: a worker program
+    /// that does not call `runWorkerIfRequested` would otherwise be restarted forever.
+    private(set) var barrenExits = 0
+    static let barrenExitLimit = 3
     private(set) var pending = JobQueue()
     private(set) var slots: [Slot]
     /// At most this many jobs in flight per worker: enough to hide the pipe's round trip,
@@ -188,6 +192,8 @@ struct PoolState {
     struct ExitAction {
         /// Jobs the dead worker had started: fail them with `.workerDied`.
         var failed: [PoolJob] = []
+        /// Set when this exit broke the pool: fail these jobs with `ExecutorError.broken`.
+        var broken: (message: String, jobs: [PoolJob])?
         /// Start a replacement process in the slot.
         var respawn = false
         /// Slots whose writers to wake because requeued jobs went to them.
@@ -198,8 +204,20 @@ struct PoolState {
     /// (its shared counter); the jobs it held beyond those go back to the front of the
     /// queue, so only the one it was running (and any whose answer it had not yet sent)
     /// fail.
-    mutating func workerExited(slot index: Int, startedCount: UInt32) -> ExitAction {
+    mutating func workerExited(slot index: Int, startedCount: UInt32, detail: String = "") -> ExitAction {
         var action = ExitAction()
+        if startedCount == 0 && slots[index].resultsReceived == 0 && !slots[index].inFlight.isEmpty {
+            barrenExits += 1
+        } else {
+            barrenExits = 0
+        }
+        if barrenExits >= PoolState.barrenExitLimit {
+            let message =
+                "\(barrenExits) workers in a row exited (\(detail)) without running a task; "
+                + "does the worker program call ProcessPoolExecutor.runWorkerIfRequested(tasks:)?"
+            action.broken = (message, spawnFailed(slot: index, message: message))
+            return action
+        }
         let unanswered = Int(startedCount &- slots[index].resultsReceived)
         var requeue: [PoolJob] = []
         while let job = slots[index].inFlight.popFirst() {
@@ -231,6 +249,14 @@ struct PoolState {
         if case .shuttingDown = phase { phase = .broken(message) }
         var jobs = pending.removeAll()
         while let job = slots[index].inFlight.popFirst() { jobs.append(job) }
+        // The other slots' workers finish what they hold, then retire.
+        for other in slots.indices where other != index {
+            switch slots[other].status {
+            case .starting, .running:
+                if slots[other].inFlight.isEmpty { slots[other].retiring = true }
+            case .ended, .stopped: break
+            }
+        }
         slots[index] = Slot()
         slots[index].status = .stopped
         return jobs

@@ -132,8 +132,15 @@ final class ProcessPoolCore: Sendable {
             _ = try? writer.join()
             ProcessSyscalls.close(channel)
             ProcessSyscalls.unmapSharedWord(worker.counter)
-            let action = state.withLock { $0.workerExited(slot: index, startedCount: startedCount) }
             let reason = detail ?? status.map(\.description) ?? "lost"
+            let action = state.withLock {
+                $0.workerExited(slot: index, startedCount: startedCount, detail: reason)
+            }
+            if let (message, jobs) = action.broken {
+                for job in jobs { job.completion.fail(ExecutorError.broken(message)) }
+                for slot in writerWakeups.indices { writerWakeups[slot].signal() }
+                return
+            }
             let error = ProcessPoolError.workerDied(pid: worker.pid, detail: reason)
             for job in action.failed { job.completion.fail(error) }
             for slot in action.wakeWriters { writerWakeups[slot].signal() }

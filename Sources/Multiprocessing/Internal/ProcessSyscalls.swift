@@ -194,6 +194,23 @@ enum ProcessSyscalls {
         max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     }
 
+    /// close(2) of every descriptor from `lowest` up, found by reading /proc/self/fd with
+    /// opendir/readdir: a worker must not keep open what its parent let it inherit by
+    /// accident (a pipe's write end kept open elsewhere hides that pipe's end-of-file).
+    static func closeDescriptors(from lowest: Int32) {
+        guard let directory = opendir("/proc/self/fd") else { return }
+        let own = dirfd(directory)
+        var toClose: [Int32] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if let fd = Int32(name), fd >= lowest, fd != own { toClose.append(fd) }
+        }
+        closedir(directory)
+        for fd in toClose { close(fd) }
+    }
+
     /// access(X_OK): whether `path` names a file this process may execute.
     static func isExecutable(_ path: String) -> Bool {
         access(path, X_OK) == 0
