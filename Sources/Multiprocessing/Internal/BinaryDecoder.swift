@@ -186,7 +186,7 @@ final class BinaryInput {
         if T.self == String.self { return try string(at: &position, codingPath) as! T }
         if T.self == Bool.self { return try bool(at: &position, codingPath) as! T }
         if T.self == Double.self { return try double(at: &position, codingPath) as! T }
-        if T.self == [Int].self {
+        if ObjectIdentifier(T.self) == intArrayType {
             try expect(.unkeyed, at: position, codingPath, T.self)
             let count = Int(try raw32(at: position + 1, codingPath))
             guard count <= (bytes.count - position) / 9 else {

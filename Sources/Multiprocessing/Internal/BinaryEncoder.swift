@@ -121,7 +121,7 @@ final class BinarySink {
         } else if T.self == Double.self {
             tag(.double)
             raw64(unsafeBitCast(value, to: Double.self).bitPattern)
-        } else if T.self == [Int].self {
+        } else if ObjectIdentifier(T.self) == intArrayType {
             let v = unsafeBitCast(value, to: [Int].self)
             if v.count > UInt32.max { throw tooLarge(value, codingPath) }
             tag(.unkeyed)
@@ -414,3 +414,7 @@ struct SuperKey: CodingKey {
     init?(stringValue: String) { if stringValue != "super" { return nil } }
     init?(intValue: Int) { nil }
 }
+
+/// `[Int].self`, looked up once: comparing against `[Int].self` directly instantiates the
+/// generic metadata on every call, which showed up in profiles.
+let intArrayType = ObjectIdentifier([Int].self)
