@@ -14,7 +14,7 @@ struct BinaryEncoder {
     static func encode<T: Encodable>(_ value: T, into bytes: inout [UInt8]) throws {
         let sink = BinarySink(bytes: bytes)
         bytes = []
-        defer { bytes = sink.bytes }
+        defer { bytes = sink.take() }
         try sink.encodeValue(value, codingPath: [])
     }
 
@@ -40,18 +40,35 @@ enum BinaryTag: UInt8 {
 
 /// The buffer every container of one encoding appends to; a class so containers share it.
 final class BinarySink {
-    var bytes: [UInt8]
+    /// Behind a pointer rather than a stored `var`: a class's stored property pays a
+    /// dynamic exclusivity check on every append, which showed in profiles.
+    let buffer: UnsafeMutablePointer<[UInt8]>
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    init(bytes: [UInt8]) {
+        buffer = .allocate(capacity: 1)
+        buffer.initialize(to: bytes)
+    }
 
-    @inline(__always) func tag(_ tag: BinaryTag) { bytes.append(tag.rawValue) }
+    deinit {
+        buffer.deinitialize(count: 1)
+        buffer.deallocate()
+    }
+
+    /// Takes the bytes out, leaving the sink empty.
+    func take() -> [UInt8] {
+        var bytes: [UInt8] = []
+        swap(&bytes, &buffer.pointee)
+        return bytes
+    }
+
+    @inline(__always) func tag(_ tag: BinaryTag) { buffer.pointee.append(tag.rawValue) }
 
     @inline(__always) func raw64(_ value: UInt64) {
-        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: value.littleEndian) { buffer.pointee.append(contentsOf: $0) }
     }
 
     @inline(__always) func raw32(_ value: UInt32) {
-        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: value.littleEndian) { buffer.pointee.append(contentsOf: $0) }
     }
 
     func int(_ value: Int64) {
@@ -73,7 +90,7 @@ final class BinarySink {
                     value, .init(codingPath: [], debugDescription: "string longer than 4 GiB"))
             }
             raw32(UInt32(utf8.count))
-            bytes.append(contentsOf: utf8)
+            buffer.pointee.append(contentsOf: utf8)
         }
     }
 
@@ -85,27 +102,24 @@ final class BinarySink {
                 throw EncodingError.invalidValue(
                     name, .init(codingPath: [key], debugDescription: "key longer than 65535 bytes"))
             }
-            withUnsafeBytes(of: UInt16(utf8.count).littleEndian) { bytes.append(contentsOf: $0) }
-            bytes.append(contentsOf: utf8)
+            withUnsafeBytes(of: UInt16(utf8.count).littleEndian) { buffer.pointee.append(contentsOf: $0) }
+            buffer.pointee.append(contentsOf: utf8)
         }
     }
 
     /// Starts a container: its tag and a count that `bumpCount(at:)` raises per element.
     func openContainer(_ tag: BinaryTag) -> Int {
         self.tag(tag)
-        let offset = bytes.count
+        let offset = buffer.pointee.count
         raw32(0)
         return offset
     }
 
     func bumpCount(at offset: Int) {
-        var count = UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8
-        count |= UInt32(bytes[offset + 2]) << 16 | UInt32(bytes[offset + 3]) << 24
-        count &+= 1
-        bytes[offset] = UInt8(truncatingIfNeeded: count)
-        bytes[offset + 1] = UInt8(truncatingIfNeeded: count >> 8)
-        bytes[offset + 2] = UInt8(truncatingIfNeeded: count >> 16)
-        bytes[offset + 3] = UInt8(truncatingIfNeeded: count >> 24)
+        buffer.pointee.withUnsafeMutableBytes { raw in
+            let count = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+            raw.storeBytes(of: (count &+ 1).littleEndian, toByteOffset: offset, as: UInt32.self)
+        }
     }
 
     /// Writes primitives directly (no `Encoder` made for them), everything else through
@@ -126,7 +140,7 @@ final class BinarySink {
             if v.count > UInt32.max { throw tooLarge(value, codingPath) }
             tag(.unkeyed)
             raw32(UInt32(v.count))
-            bytes.reserveCapacity(bytes.count + 9 * v.count)
+            buffer.pointee.reserveCapacity(buffer.pointee.count + 9 * v.count)
             for element in v { int(Int64(element)) }
         } else {
             try value.encode(to: BinaryEncoderImpl(sink: self, codingPath: codingPath))
@@ -267,7 +281,7 @@ struct BinaryKeyedEncoder<Key: CodingKey>: KeyedEncodingContainerProtocol {
     }
 
     private func writeKeyOrEmpty(_ key: some CodingKey) {
-        do { try sink.key(key) } catch { sink.bytes.append(contentsOf: [0, 0]) }
+        do { try sink.key(key) } catch { sink.buffer.pointee.append(contentsOf: [0, 0]) }
     }
 }
 

@@ -62,13 +62,13 @@ enum Wire {
         bytes.append(contentsOf: name)
         let sink = BinarySink(bytes: bytes)
         bytes = []
-        defer { bytes = sink.bytes }
+        defer { bytes = sink.take() }
         let countOffset = sink.openContainer(.unkeyed)
         for task in tasks {
             sink.bumpCount(at: countOffset)
             try sink.encodeValue(task, codingPath: [])
         }
-        try finishFrame(&sink.bytes, start: start)
+        try finishFrame(&sink.buffer.pointee, start: start)
     }
 }
 
