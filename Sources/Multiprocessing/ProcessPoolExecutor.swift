@@ -74,7 +74,9 @@ public final class ProcessPoolExecutor: Sendable {
     /// The future fails with `ProcessPoolError.remote` when `run()` threw (or the task or
     /// its output could not be decoded or encoded on the other side), `.workerDied` when
     /// its worker died while holding it, `.unknownTask` when the worker program does not
-    /// know the type, `CancellationError` when cancelled before it was sent.
+    /// know the type, `CancellationError` when cancelled before it was sent. Its done
+    /// callbacks run on the pool's reader thread for that worker: a callback that blocks
+    /// holds back that worker's other answers.
     ///
     /// - Throws: `ProcessPoolError.unknownTask` when `T` is not in `tasks:`,
     ///   `ExecutorError.shutDown` after `shutdown`, `ExecutorError.broken` when no worker

@@ -122,7 +122,14 @@ final class ProcessPoolCore: Sendable {
             }
             var detail: String?
             do { try writer.start() } catch { detail = "cannot start its writer thread: \(error)" }
-            if detail == nil { detail = readAnswers(index, channel: channel) }
+            var cutShort = false
+            if detail == nil {
+                switch readAnswers(index, channel: channel) {
+                case .endOfFile: break
+                case .endOfFileInsideMessage: cutShort = true
+                case .protocolError(let message): detail = message
+                }
+            }
             // The channel is closed or broken: make sure the process is gone, then reap it.
             ProcessSyscalls.kill(worker.pid)
             let status = try? ProcessSyscalls.waitForExit(worker.pid)
@@ -132,7 +139,8 @@ final class ProcessPoolCore: Sendable {
             _ = try? writer.join()
             ProcessSyscalls.close(channel)
             ProcessSyscalls.unmapSharedWord(worker.counter)
-            let reason = detail ?? status.map(\.description) ?? "lost"
+            var reason = detail ?? status.map(\.description) ?? "lost"
+            if cutShort { reason += " (its last message was cut short)" }
             let action = state.withLock {
                 $0.workerExited(slot: index, startedCount: startedCount, detail: reason)
             }
@@ -148,8 +156,15 @@ final class ProcessPoolCore: Sendable {
         }
     }
 
-    /// Reads answers until end-of-file. Returns a detail when the worker broke the protocol.
-    private func readAnswers(_ index: Int, channel: Int32) -> String? {
+    private enum ReadEnd {
+        case endOfFile
+        case endOfFileInsideMessage
+        /// Garbage: a bad length, kind or status, or an answer to a job it was not given.
+        case protocolError(String)
+    }
+
+    /// Reads answers until end-of-file or garbage.
+    private func readAnswers(_ index: Int, channel: Int32) -> ReadEnd {
         var parser = FrameParser()
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var frames: [Frame] = []
@@ -160,11 +175,10 @@ final class ProcessPoolCore: Sendable {
                     try ProcessSyscalls.read(channel, into: buffer.baseAddress!, count: buffer.count)
                 }
             } catch {
-                return nil
+                // ECONNRESET and the like: the worker is gone, as at end-of-file.
+                return .endOfFile
             }
-            if count == 0 {
-                return parser.hasPartialFrame ? "protocol error: its channel ended inside a message" : nil
-            }
+            if count == 0 { return parser.hasPartialFrame ? .endOfFileInsideMessage : .endOfFile }
             chunk.withUnsafeBytes { parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
             var failure: String?
             frames.removeAll(keepingCapacity: true)
@@ -196,7 +210,7 @@ final class ProcessPoolCore: Sendable {
                 job.completion.finish(
                     status: statuses[offset], body: frames[offset].rest.dropFirst(), taskName: job.taskName)
             }
-            if let failure { return failure }
+            if let failure { return .protocolError(failure) }
         }
     }
 
