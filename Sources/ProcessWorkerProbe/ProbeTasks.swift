@@ -11,7 +11,7 @@ import Multiprocessing
 let probeTasks: [any ProcessTask.Type] = [
     AddOne.self, SumSquaresMod7.self, SleepTask.self, FailTask.self, CrashTask.self, GarbageTask.self,
     BadOutputTask.self, UndecodableInWorker.self, UnencodableTask.self, UndecodableOutputTask.self,
-    BlockAndReport.self, PidTask.self,
+    BlockAndReport.self, PidTask.self, EchoTask.self,
 ]
 
 /// x → x + 1 (W7).
@@ -45,6 +45,13 @@ struct SleepTask: ProcessTask {
         usleep(UInt32(milliseconds) * 1000)
         return getpid()
     }
+}
+
+/// Returns its text reversed (large messages cross the channel in many reads and writes).
+struct EchoTask: ProcessTask {
+    static var taskName: String { "probe.EchoTask" }
+    var text: String
+    func run() -> String { String(text.reversed()) }
 }
 
 /// Returns its worker's pid.

@@ -37,6 +37,18 @@ struct ProcessPoolExecutorTests {
         #expect(outputs == Array(1...500))
     }
 
+    @Test func largeMessagesCrossInPieces() throws {
+        let pool = try makePool()
+        defer { pool.shutdown() }
+        let big = String(repeating: "abcdefghij", count: 400_000)  // 4 MB each way
+        let futures = try (0..<4).map { i in try pool.submit(EchoTask(text: big + "\(i)")) }
+        let small = try (0..<100).map { try pool.submit(AddOne(x: $0)) }
+        for (i, future) in futures.enumerated() {
+            #expect(try future.result(timeout: Delay.bound) == String((big + "\(i)").reversed()))
+        }
+        for (i, future) in small.enumerated() { #expect(try future.result(timeout: Delay.bound) == i + 1) }
+    }
+
     @Test func mapOfNothingIsEmpty() throws {
         let pool = try makePool()
         defer { pool.shutdown() }
