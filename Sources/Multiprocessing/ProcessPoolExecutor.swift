@@ -148,6 +148,13 @@ public final class ProcessPoolExecutor: Sendable {
     /// The process ids of the running workers (a snapshot), for tests and diagnostics.
     package var workerProcessIDs: [Int32] { core.workerPIDs }
 
+    /// The size of the message that carries `tasks`, for benchmarks of the encoding.
+    package func encodedSize<T: ProcessTask>(_ tasks: [T]) throws -> Int {
+        var frame: [UInt8] = []
+        try Wire.jobFrame(id: 0, name: Array(T.taskName.utf8), tasks: tasks, into: &frame)
+        return frame.count
+    }
+
     private func send<T: ProcessTask, C: Collection<T>>(_ tasks: C, completion: any JobCompletion) throws {
         let name = T.taskName
         guard registered.contains(name) else { throw ProcessPoolError.unknownTask(name) }

@@ -101,6 +101,20 @@ func runBenchmarks(_ which: [String]) {
                 print(
                     "W6 cpu_speedup N=\(n): T1 \(m1) s, P2 warm \(median(p2)) s (speedup \(m1 / median(p2))), "
                         + "P2 with start-up \(median(p2Cold)) s (speedup \(m1 / median(p2Cold)))")
+            case "codec":
+                // The pool's side of map(chunkSize: 100) without any processes: encode the
+                // tasks (in chunks), decode the outputs.
+                let pool = try ProcessPoolExecutor(maxWorkers: 1, tasks: probeTasks)
+                let tasks = (0..<1_000_000).map { AddOne(x: $0) }
+                var start = clock.now
+                var total = 0
+                for chunk in stride(from: 0, to: tasks.count, by: 100) {
+                    total += try pool.encodedSize(Array(tasks[chunk..<chunk + 100]))
+                }
+                let perTask = seconds(clock.now - start) / Double(tasks.count) * 1e9
+                start = clock.now
+                print("codec: encoding a task costs \(Int(perTask)) ns (\(total / tasks.count) bytes)")
+                pool.shutdown()
             default:
                 print("unknown benchmark \(name)")
             }

@@ -63,12 +63,24 @@ final class BinarySink {
 
     @inline(__always) func tag(_ tag: BinaryTag) { buffer.pointee.append(tag.rawValue) }
 
+    // Byte by byte: the generic `append(contentsOf:)` of a few bytes cost more than the
+    // rest of encoding an integer.
     @inline(__always) func raw64(_ value: UInt64) {
-        withUnsafeBytes(of: value.littleEndian) { buffer.pointee.append(contentsOf: $0) }
+        buffer.pointee.append(UInt8(truncatingIfNeeded: value))
+        buffer.pointee.append(UInt8(truncatingIfNeeded: value >> 8))
+        buffer.pointee.append(UInt8(truncatingIfNeeded: value >> 16))
+        buffer.pointee.append(UInt8(truncatingIfNeeded: value >> 24))
+        buffer.pointee.append(UInt8(truncatingIfNeeded: value >> 32))
+        buffer.pointee.append(UInt8(truncatingIfNeeded: value >> 40))
+        buffer.pointee.append(UInt8(truncatingIfNeeded: value >> 48))
+        buffer.pointee.append(UInt8(truncatingIfNeeded: value >> 56))
     }
 
     @inline(__always) func raw32(_ value: UInt32) {
-        withUnsafeBytes(of: value.littleEndian) { buffer.pointee.append(contentsOf: $0) }
+        buffer.pointee.append(UInt8(truncatingIfNeeded: value))
+        buffer.pointee.append(UInt8(truncatingIfNeeded: value >> 8))
+        buffer.pointee.append(UInt8(truncatingIfNeeded: value >> 16))
+        buffer.pointee.append(UInt8(truncatingIfNeeded: value >> 24))
     }
 
     func int(_ value: Int64) {
@@ -102,7 +114,8 @@ final class BinarySink {
                 throw EncodingError.invalidValue(
                     name, .init(codingPath: [key], debugDescription: "key longer than 65535 bytes"))
             }
-            withUnsafeBytes(of: UInt16(utf8.count).littleEndian) { buffer.pointee.append(contentsOf: $0) }
+            buffer.pointee.append(UInt8(truncatingIfNeeded: utf8.count))
+            buffer.pointee.append(UInt8(truncatingIfNeeded: utf8.count >> 8))
             buffer.pointee.append(contentsOf: utf8)
         }
     }
