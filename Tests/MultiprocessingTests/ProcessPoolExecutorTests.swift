@@ -121,6 +121,45 @@ struct ProcessPoolExecutorTests {
         #expect(try pool.submit(AddOne(x: 1)).result(timeout: Delay.bound) == 2)
     }
 
+    @Test func runWorkerIfRequestedReturnsAtOnceOutsideAWorker() {
+        ProcessPoolExecutor.runWorkerIfRequested(tasks: probeTasks)
+        // Reaching this line is the test.
+        #expect(Bool(true))
+    }
+
+    @Test func aMalformedWorkerMarkerEndsTheProgram() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: probePath)
+        process.environment = ["SWIFT_THREADING_WORKER": "not,numbers"]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 64)
+    }
+
+    @Test func aPoolOutlivesTheThreadThatMadeIt() throws {
+        // PR_SET_PDEATHSIG fires when the spawning *thread* ends; the pool spawns from its
+        // own threads, so a short-lived creator thread does not take the workers with it.
+        let made = Unguarded<(ProcessPoolExecutor, [Int32])?>(nil)
+        let creator = OSThread {
+            let pool = try makePool()
+            var pids = Set<Int32>()
+            while pids.count < 2 {
+                pids.formUnion(try pool.map([SleepTask(milliseconds: 20), SleepTask(milliseconds: 20)]))
+            }
+            made.value = (pool, pids.sorted())
+        }
+        try creator.start()
+        try creator.join()
+        let (pool, pids) = try #require(made.value)
+        defer { pool.shutdown() }
+        // Had the creator spawned them, its exit would have killed them by now.
+        usleep(UInt32(Delay.settle.components.attoseconds / 1_000_000_000_000))
+        #expect(pids.allSatisfy { !processHasEnded($0) })
+        #expect(pool.workerProcessIDs.sorted() == pids)
+        #expect(try pool.map((0..<100).map { AddOne(x: $0) }) == Array(1...100))
+    }
+
     // MARK: shutdown (test_shutdown.py)
 
     @Test func submitAfterShutdownThrows() throws {

@@ -108,3 +108,10 @@ struct Fifo {
         return Int32(String(decoding: bytes, as: UTF8.self))
     }
 }
+
+/// A box for handing a value out of a thread the test then joins (the join orders the
+/// accesses). `@unchecked Sendable`: written before `join`, read after it.
+final class Unguarded<Value>: @unchecked Sendable {
+    var value: Value
+    init(_ value: Value) { self.value = value }
+}
