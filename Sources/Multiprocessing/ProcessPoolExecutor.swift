@@ -58,7 +58,13 @@ public final class ProcessPoolExecutor: Sendable {
         core = ProcessPoolCore(
             workers: workers, window: ProcessPoolExecutor.window, maxTasksPerChild: maxTasksPerChild,
             executable: executable)
-        try core.start()
+        do {
+            try core.start()
+        } catch {
+            // Threads that did start retire their workers at once.
+            core.shutdown(wait: false, cancelFutures: true)
+            throw error
+        }
     }
 
     /// Jobs in flight per worker (see `PoolState.window`).
