@@ -71,7 +71,9 @@ func runBenchmarks(_ which: [String]) {
                 }
                 pool.shutdown()
             case "w6":
-                let n = 50_000_000
+                // BENCHMARKS.md's N; W6_N=... overrides it (longer halves show the speedup
+                // through a busy machine's scheduling noise).
+                let n = getenv("W6_N").flatMap { Int(String(cString: $0)) } ?? 50_000_000
                 var t1: [Double] = []
                 var p2: [Double] = []
                 var p2Cold: [Double] = []
