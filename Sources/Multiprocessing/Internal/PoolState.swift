@@ -1,6 +1,6 @@
 /// Everything a `ProcessPoolExecutor` decides, as a plain value: which worker gets which
 /// job, what to write, what to fail, whether to start a replacement. No locks, threads,
-/// processes or clocks: `ProcessPoolCore` holds it in one `Mutex` and carries out the
+/// processes or clocks: `ProcessPoolCore` holds it in one lock (`LockedState`) and carries out the
 /// actions its methods return after unlocking.
 ///
 /// Phase transitions: `running → shuttingDown` (`shutdown`), `running → broken`

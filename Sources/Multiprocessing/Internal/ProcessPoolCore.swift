@@ -10,21 +10,21 @@ import Synchronization
 /// `PR_SET_PDEATHSIG` fires when the *thread* that spawned a worker ends: the reader lives
 /// exactly as long as the processes it watches.
 final class ProcessPoolCore: Sendable {
-    let state: Mutex<PoolState>
+    let state: LockedState<PoolState>
     let executable: String
     /// The environment every worker gets: ours, without a worker marker of our own.
     let environment: [String]
     /// One per slot; its writer sleeps on it while it has nothing to write.
     let writerWakeups: [WakeSignal]
-    let readers: Mutex<[OSThread]>
+    let readers: LockedState<[OSThread]>
     let nextJobID = Atomic<UInt64>(1)
 
     init(workers: Int, window: Int, maxTasksPerChild: Int?, executable: String) {
-        state = Mutex(PoolState(workers: workers, window: window, maxTasksPerChild: maxTasksPerChild))
+        state = LockedState(PoolState(workers: workers, window: window, maxTasksPerChild: maxTasksPerChild))
         self.executable = executable
         environment = ProcessSyscalls.environment().filter { !$0.hasPrefix(workerEnvironmentKey + "=") }
         writerWakeups = (0..<workers).map { _ in WakeSignal() }
-        readers = Mutex([])
+        readers = LockedState([])
     }
 
     /// Starts one reader thread per slot; each starts its worker.

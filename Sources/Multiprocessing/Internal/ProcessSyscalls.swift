@@ -350,3 +350,42 @@ final class WakeSignal: @unchecked Sendable {
         _ = pthread_mutex_unlock(mutex)
     }
 }
+
+/// A value guarded by a pthread mutex, with `Mutex`'s `withLock` shape.
+///
+/// Why not `Synchronization.Mutex`: on Linux its contended path is a priority-inheritance
+/// futex inside the uninstrumented standard library, so ThreadSanitizer sees no hand-off
+/// and reports false races on the pool's state (Threading's `StateLock` exists for the
+/// same reason but is internal to that module). TSan intercepts `pthread_mutex_*`.
+///
+/// `@unchecked Sendable`: `value` is read and written only between
+/// `pthread_mutex_lock` and `pthread_mutex_unlock` of `mutex`.
+final class LockedState<State>: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let value: UnsafeMutablePointer<State>
+
+    init(_ initial: State) {
+        mutex = .allocate(capacity: 1)
+        mutex.initialize(to: pthread_mutex_t())
+        // Default attributes: fails only for lack of memory.
+        _ = pthread_mutex_init(mutex, nil)
+        value = .allocate(capacity: 1)
+        value.initialize(to: initial)
+    }
+
+    deinit {
+        value.deinitialize(count: 1)
+        value.deallocate()
+        _ = pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    /// Runs `body` with exclusive access to the state. `body` must not block or call out
+    /// to user code: decide under the lock, act after it.
+    @inline(__always)
+    func withLock<R>(_ body: (inout State) throws -> R) rethrows -> R {
+        _ = pthread_mutex_lock(mutex)
+        defer { _ = pthread_mutex_unlock(mutex) }
+        return try body(&value.pointee)
+    }
+}
