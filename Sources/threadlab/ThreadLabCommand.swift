@@ -7,7 +7,6 @@ struct ThreadLabCommand: ParsableCommand {
         abstract: "The tutorial on Python threads and the GIL, replayed with swift-threading.",
         subcommands: [
             TourCommand.self, DemoCommand.self, BenchCommand.self, DaemonChildCommand.self,
-            CPUChildCommand.self,
         ],
         defaultSubcommand: TourCommand.self)
 }
@@ -122,17 +121,5 @@ struct DaemonChildCommand: ParsableCommand {
 
     func run() throws {
         try DaemonScenario.child(daemon: daemon, pace: .microseconds(max(0, paceMicroseconds)))
-    }
-}
-
-/// A worker process of the GIL scenario: prints `cpu(from, to)`.
-struct CPUChildCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "_cpu-child", shouldDisplay: false)
-
-    @Argument var from: Int
-    @Argument var to: Int
-
-    func run() throws {
-        print(CPUJob.cpu(from, to))
     }
 }

@@ -1,9 +1,14 @@
 import ArgumentParser
 import Foundation
+import Multiprocessing
 import ThreadLab
 
 // Parsing and printing only: the scenarios and the benchmark live in ThreadLab.
 // Every user mistake ends with one line on standard error and exit status 2.
+
+// In a worker process of a ProcessPoolExecutor this serves tasks and never returns.
+ProcessPoolExecutor.runWorkerIfRequested(tasks: LabTasks.all)
+
 do {
     var command = try ThreadLabCommand.parseAsRoot()
     try command.run()

@@ -71,8 +71,16 @@ struct ScenarioTests {
         #expect(result.verdict.outcome == .expected)
     }
 
+    @Test func processesContainACrash() throws {
+        let result = try ProcessesScenario.run(quietContext(), n: 1_000_000, workers: 2)
+        #expect(result.sumCorrect)
+        #expect(result.crashError != nil)
+        #expect(result.othersSurvived)
+        #expect(result.verdict.outcome == .expected)
+    }
+
     @Test func pendingScenariosSayWhatTheyNeed() throws {
-        for name in ["pool", "deadlock", "producer-consumer", "processes"] {
+        for name in ["pool", "deadlock", "producer-consumer"] {
             let scenario = try #require(Scenario.named(name))
             let verdict = try scenario.run(quietContext())
             if case .unavailable = verdict.outcome {

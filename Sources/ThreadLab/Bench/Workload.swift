@@ -57,11 +57,12 @@ public struct Workload: Sendable {
             quickN: 200_000, requires: nil, measure: { n, _ in try Workloads.lockContended(n) }),
         Workload(
             id: "W6", name: "cpu_speedup", unit: "T1/T2", higherIsBetter: true, fullN: 50_000_000,
-            quickN: 10_000_000, requires: nil, measure: { n, context in try Workloads.cpuSpeedup(n, context) }
+            quickN: 20_000_000, requires: nil, measure: { n, context in try Workloads.cpuSpeedup(n, context) }
         ),
-        .unavailable(
-            "W7", "process_roundtrip", unit: "tasks/s", higherIsBetter: true, fullN: 10_000, quickN: 2_000,
-            requires: "ProcessPoolExecutor (branch mp)"),
+        Workload(
+            id: "W7", name: "process_roundtrip", unit: "tasks/s", higherIsBetter: true, fullN: 10_000,
+            quickN: 2_000,
+            requires: nil, measure: { n, context in try Workloads.processRoundTrip(n, context) }),
         Workload(
             id: "W8", name: "event_pingpong", unit: "us/roundtrip", higherIsBetter: false, fullN: 100_000,
             quickN: 20_000, requires: nil, measure: { n, _ in try Workloads.eventPingPong(n) }),
@@ -71,7 +72,7 @@ public struct Workload: Sendable {
             requires: nil, measure: { n, _ in try Workloads.threadSpawn(n) }),
         Workload(
             id: "W10", name: "gil_sim", unit: "T1/T2", higherIsBetter: true, fullN: 50_000_000,
-            quickN: 10_000_000,
+            quickN: 20_000_000,
             requires: nil, measure: { n, context in try Workloads.gilSim(n, context) }),
     ]
 }

@@ -90,10 +90,10 @@ public enum GILScenario {
                 + "\(statistics.forcedSwitches) hand-overs after \(statistics.dropRequests) drop requests; "
                 + "at most \(holders) thread(s) in the CPU part at once")
 
-        // (c) Two processes.
+        // (c) Two worker processes of a ProcessPoolExecutor (started before timing).
         var p2: Duration?
         do {
-            let (sum, elapsed) = try LabClock.measure { try onProcesses(context, [(0, half), (half, n)]) }
+            let (sum, elapsed) = try onProcessPool(context, [(0, half), (half, n)])
             check(sum, "2 processes")
             p2 = elapsed
             log("2 processes: \(LabClock.format(elapsed))  → \(format(ratio(t1, elapsed)))")
@@ -179,22 +179,6 @@ public enum GILScenario {
         for thread in threads { try thread.start() }
         for thread in threads { try thread.join() }
         return results.withLock { $0.reduce(0, &+) }
-    }
-
-    /// Runs `cpu` on each range in its own child process (`threadlab _cpu-child A B`).
-    static func onProcesses(_ context: LabContext, _ ranges: [(Int, Int)]) throws -> Int {
-        let children = try ranges.map {
-            try ChildProcess.start(context.executable, ["_cpu-child", "\($0.0)", "\($0.1)"])
-        }
-        var total = 0
-        for child in children {
-            let run = child.wait()
-            guard run.status == 0,
-                let value = Int(run.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines))
-            else { throw PeerPrograms.PeerError.failed("child exited with status \(run.status)") }
-            total &+= value
-        }
-        return total
     }
 
     static func pythonVersion(_ interpreter: String) -> String {

@@ -44,11 +44,8 @@ public struct Scenario: Sendable {
         Scenario(name: "gil", title: "the GIL made visible (2)") {
             try GILScenario.run($0).verdict
         },
-        Scenario(name: "processes", title: "processes vs threads (1.b)") { _ in
-            PendingScenario.verdict(
-                "processes", requires: "ProcessPoolExecutor (branch mp)",
-                shows:
-                    "the job in a process pool, a crashing worker contained, memory of threads vs processes")
+        Scenario(name: "processes", title: "processes vs threads (1.b)") {
+            try ProcessesScenario.run($0).verdict
         },
     ]
 
