@@ -10,7 +10,8 @@ public struct BenchRunner: Sendable {
     public var scale: Double
     public var peers: [String]
     public var context: LabContext
-    /// Runs per figure; the median is reported. Default: 1 quick, 3 full.
+    /// Runs per figure; the median is reported. Default: 3 for this package (its quick
+    /// sizes take milliseconds); for the peers 1 quick, 3 full.
     public var runs: Int?
 
     public init(quick: Bool, scale: Double = 1, peers: [String], context: LabContext, runs: Int? = nil) {
@@ -27,16 +28,17 @@ public struct BenchRunner: Sendable {
         let total = workloads.count + peers.count
         var step = 0
         var figures: [String: [BenchFigure]] = [:]
-        let runs = self.runs ?? (quick ? 1 : 3)
+        let ownRuns = self.runs ?? 3
+        let peerRuns = self.runs ?? (quick ? 1 : 3)
         for workload in workloads {
             step += 1
             progress(step, total, "\(workload.id) \(workload.name) (swift)")
-            figures[workload.id, default: []].append(measure(workload, runs: runs))
+            figures[workload.id, default: []].append(measure(workload, runs: ownRuns))
         }
         for peer in peers {
             step += 1
             progress(step, total, "\(peer): W1–W10")
-            for figure in runPeer(peer, runs: runs) { figures[figure.id, default: []].append(figure) }
+            for figure in runPeer(peer, runs: peerRuns) { figures[figure.id, default: []].append(figure) }
         }
         let rows = workloads.map { workload in
             BenchReport.Row(
