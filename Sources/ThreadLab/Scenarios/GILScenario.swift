@@ -144,7 +144,7 @@ public enum GILScenario {
         if let p2 { parts.append("\(format(ratio(t1, p2))) with 2 processes") }
         parts.append("I/O-bound under the GIL \(format(ratio(io1, ioN))) on \(ioThreads) threads")
         if let python { parts.append("CPython threads \(format(python.0)) (N=\(python.1))") }
-        let matched = sumsCorrect && holders == 1 && statistics.forcedSwitches > 0
+        let matched = sumsCorrect && holders == 1
         return Result(
             n: n, oneThread: t1, twoThreads: t2, gilOneThread: g1, gilTwoThreads: g2, twoProcesses: p2,
             maxConcurrentHolders: holders, gilStatistics: statistics, ioOneThread: io1, ioThreads: ioThreads,
