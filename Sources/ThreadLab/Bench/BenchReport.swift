@@ -16,6 +16,8 @@ public struct BenchReport: Sendable, Codable {
         public var unit: String
         public var higherIsBetter: Bool
         public var figures: [BenchFigure]
+        /// This package's figure ÷ each peer's, by peer name (in the JSON for convenience).
+        public var ratios: [String: Double] = [:]
 
         public func figure(_ implementation: String) -> BenchFigure? {
             figures.first { $0.implementation == implementation }

@@ -41,13 +41,15 @@ public struct BenchRunner: Sendable {
             for figure in runPeer(peer, runs: peerRuns) { figures[figure.id, default: []].append(figure) }
         }
         let rows = workloads.map { workload in
-            BenchReport.Row(
+            var row = BenchReport.Row(
                 id: workload.id, name: workload.name, unit: workload.unit,
                 higherIsBetter: workload.higherIsBetter,
                 figures: (["swift"] + peers).map { name in
                     figures[workload.id]?.first { $0.implementation == name }
                         ?? BenchFigure(implementation: name, id: workload.id, note: "n/a")
                 })
+            for peer in peers { row.ratios[peer] = row.ratio(to: peer) }
+            return row
         }
         let formatter = ISO8601DateFormatter()
         return BenchReport(
