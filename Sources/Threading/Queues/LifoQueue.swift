@@ -30,7 +30,7 @@
 /// Happens-before: everything a producer did before `put(x)` → everything the consumer
 /// does after the `get` that returns `x`; every `taskDone()` → the `join` it lets return.
 public final class LifoQueue<Element: Sendable>: Sendable {
-    let storage: QueueStorage<LIFOBuffer<Element>>
+    @usableFromInline let storage: QueueStorage<LIFOBuffer<Element>>
 
     /// A queue that holds at most `maxsize` items; `maxsize` ≤ 0 (the default) means no
     /// limit.
@@ -55,8 +55,10 @@ public final class LifoQueue<Element: Sendable>: Sendable {
     /// the queue is shut down before or while waiting (throws `QueueError.shutDown`; the
     /// item is not put).
     @available(*, noasync, message: "use `await put(_:)`, which does not block a thread")
+    @inlinable
     public func put(_ item: Element) throws {
-        try storage.put(item, deadline: .never)
+        if try storage.tryPut(item) { return }
+        try storage.putWaiting(item)
     }
 
     /// Puts `item`, blocking at most `timeout` while the queue is full.
@@ -72,8 +74,9 @@ public final class LifoQueue<Element: Sendable>: Sendable {
 
     /// Puts `item` if there is room now; never waits. Throws `QueueError.full` or
     /// `QueueError.shutDown` (checked first, as in Python).
+    @inlinable
     public func putNowait(_ item: Element) throws {
-        try storage.put(item, deadline: nil)
+        if try !storage.tryPut(item) { throw QueueError.full }
     }
 
     /// Puts `item`, suspending the task (holding no thread) while the queue is full.
@@ -90,8 +93,10 @@ public final class LifoQueue<Element: Sendable>: Sendable {
     /// Ends with an item (waking one waiting putter), or throws `QueueError.shutDown` once
     /// the queue is shut down and has no item left.
     @available(*, noasync, message: "use `await get()`, which does not block a thread")
+    @inlinable
     public func get() throws -> Element {
-        try storage.get(deadline: .never)
+        if let item = try storage.tryGet() { return item }
+        return try storage.getWaiting()
     }
 
     /// Removes and returns the item put last, blocking at most `timeout`.
@@ -106,8 +111,10 @@ public final class LifoQueue<Element: Sendable>: Sendable {
 
     /// Removes and returns the item put last if there is one now; never waits.
     /// Throws `QueueError.empty`, or `QueueError.shutDown` when shut down and drained.
+    @inlinable
     public func getNowait() throws -> Element {
-        try storage.get(deadline: nil)
+        guard let item = try storage.tryGet() else { throw QueueError.empty }
+        return item
     }
 
     /// Removes and returns the item put last, suspending the task (holding no

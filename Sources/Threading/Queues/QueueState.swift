@@ -14,30 +14,101 @@
 /// nothing unfinished, every joiner). A woken waiter is removed from its list and retries
 /// its operation; one that gives up after being chosen (a cancelled task) passes the
 /// wake-up on with `abandonGet()` / `abandonPut()`, so no item or free slot is stranded.
+/// Whether a queue still accepts items. `open` → `shutDown`, never back.
+@usableFromInline
+enum QueuePhase: Equatable, Sendable {
+    case open
+    case shutDown
+}
+
+/// One waiter chosen to wake (or none), handed out of the lock and resumed after it.
+/// Opaque to the inlinable fast path, which only passes it on and calls `resume()`.
+@usableFromInline
+struct WakeUp: Sendable {
+    let waiter: Waiter?
+
+    init(_ waiter: Waiter?) { self.waiter = waiter }
+
+    @usableFromInline
+    func resume() { waiter?.resume() }
+}
+
+/// The three waiter lists of a queue. Not generic, so the fast path reaches them with a
+/// plain call and no metadata lookup.
+@usableFromInline
+struct QueueWaiters: Sendable {
+    var getters = WaitList<Waiter>()
+    var putters = WaitList<Waiter>()
+    var joiners = WaitList<Waiter>()
+
+    init() {}
+
+    @usableFromInline
+    mutating func popGetter() -> WakeUp { WakeUp(getters.popFirst()) }
+
+    @usableFromInline
+    mutating func popPutter() -> WakeUp { WakeUp(putters.popFirst()) }
+}
+
+/// What a put that may not wait did.
+@usableFromInline
+enum QueuePutAttempt: Sendable {
+    case enqueued(WakeUp)
+    case full
+    case shutDown
+}
+
+/// What a get that may not wait found.
+@usableFromInline
+enum QueueGetAttempt<Element: Sendable>: Sendable {
+    case item(Element, WakeUp)
+    case empty
+    case shutDown
+}
+
+@usableFromInline
 struct QueueState<Buffer: QueueBuffer>: Sendable {
-    typealias Element = Buffer.Element
+    @usableFromInline typealias Element = Buffer.Element
+    typealias Phase = QueuePhase
 
-    enum Phase: Equatable, Sendable {
-        case open
-        case shutDown
-    }
-
-    private(set) var buffer = Buffer()
+    // Written only by this struct's methods (internal for the inlinable ones).
+    @usableFromInline var buffer = Buffer()
     /// Zero or less: unbounded.
-    let maxsize: Int
+    @usableFromInline let maxsize: Int
     /// Items put and not yet marked done by `taskDone()` (Python's `unfinished_tasks`).
-    private(set) var unfinishedTasks = 0
-    private(set) var phase = Phase.open
-    private(set) var getters = WaitList<Waiter>()
-    private(set) var putters = WaitList<Waiter>()
-    private(set) var joiners = WaitList<Waiter>()
+    @usableFromInline var unfinishedTasks = 0
+    @usableFromInline var phase = QueuePhase.open
+    @usableFromInline var waiters = QueueWaiters()
 
     init(maxsize: Int) {
         self.maxsize = maxsize
     }
 
-    var count: Int { buffer.count }
-    var isFull: Bool { maxsize > 0 && buffer.count >= maxsize }
+    var getters: WaitList<Waiter> { waiters.getters }
+    var putters: WaitList<Waiter> { waiters.putters }
+    var joiners: WaitList<Waiter> { waiters.joiners }
+
+    @inlinable var count: Int { buffer.count }
+    @inlinable var isFull: Bool { maxsize > 0 && buffer.count >= maxsize }
+
+    /// A put that may not wait: the fast path of every put.
+    @inlinable
+    mutating func tryPut(_ item: Element) -> QueuePutAttempt {
+        if phase == .shutDown { return .shutDown }
+        if isFull { return .full }
+        buffer.insert(item)
+        unfinishedTasks += 1
+        return .enqueued(waiters.popGetter())
+    }
+
+    /// A get that may not wait: the fast path of every get.
+    @inlinable
+    mutating func tryGet() -> QueueGetAttempt<Element> {
+        if let item = buffer.remove() {
+            return .item(item, waiters.popPutter())
+        }
+        return phase == .shutDown ? .shutDown : .empty
+    }
 
     enum PutAction: Sendable {
         /// The item is in; resume `wake` (one getter), if any, after unlocking.
@@ -52,15 +123,14 @@ struct QueueState<Buffer: QueueBuffer>: Sendable {
 
     /// A put arrives, with a waiter to list if it must wait (`nil` for a non-blocking try).
     mutating func put(_ item: Element, waiter: Waiter?) -> PutAction {
-        if phase == .shutDown { return .shutDown }
-        if isFull {
+        switch tryPut(item) {
+        case .enqueued(let wake): return .enqueued(wake: wake.waiter)
+        case .shutDown: return .shutDown
+        case .full:
             guard let waiter else { return .full }
-            putters.append(waiter, id: waiter.id)
+            waiters.putters.append(waiter, id: waiter.id)
             return .listed
         }
-        buffer.insert(item)
-        unfinishedTasks += 1
-        return .enqueued(wake: getters.popFirst())
     }
 
     enum GetAction: Sendable {
@@ -76,25 +146,26 @@ struct QueueState<Buffer: QueueBuffer>: Sendable {
 
     /// A get arrives, with a waiter to list if it must wait (`nil` for a non-blocking try).
     mutating func get(waiter: Waiter?) -> GetAction {
-        if let item = buffer.remove() {
-            return .item(item, wake: putters.popFirst())
+        switch tryGet() {
+        case .item(let item, let wake): return .item(item, wake: wake.waiter)
+        case .shutDown: return .shutDown
+        case .empty:
+            guard let waiter else { return .empty }
+            waiters.getters.append(waiter, id: waiter.id)
+            return .listed
         }
-        if phase == .shutDown { return .shutDown }
-        guard let waiter else { return .empty }
-        getters.append(waiter, id: waiter.id)
-        return .listed
     }
 
     /// A getter gives up without getting (a cancelled task). If it may have been chosen by
     /// a put, the item is still here: returns the next getter to wake in its place.
     mutating func abandonGet() -> Waiter? {
-        buffer.count > 0 ? getters.popFirst() : nil
+        buffer.count > 0 ? waiters.getters.popFirst() : nil
     }
 
     /// A putter gives up without putting (a cancelled task): returns the next putter to
     /// wake if there is room it may have been chosen for.
     mutating func abandonPut() -> Waiter? {
-        isFull ? nil : putters.popFirst()
+        isFull ? nil : waiters.putters.popFirst()
     }
 
     enum TaskDoneAction: Sendable {
@@ -107,20 +178,20 @@ struct QueueState<Buffer: QueueBuffer>: Sendable {
     mutating func taskDone() -> TaskDoneAction {
         guard unfinishedTasks > 0 else { return .tooMany }
         unfinishedTasks -= 1
-        return .done(wake: unfinishedTasks == 0 ? joiners.removeAll() : [])
+        return .done(wake: unfinishedTasks == 0 ? waiters.joiners.removeAll() : [])
     }
 
     /// A joiner arrives: it proceeds when nothing is unfinished, else it is listed.
     mutating func join(_ waiter: Waiter) -> Registration {
         if unfinishedTasks == 0 { return .proceed }
-        joiners.append(waiter, id: waiter.id)
+        waiters.joiners.append(waiter, id: waiter.id)
         return .listed
     }
 
     /// A waiter gives up (timeout or cancellation); `nil` means it was already chosen.
-    mutating func withdrawGetter(id: UInt64) -> Waiter? { getters.remove(id: id) }
-    mutating func withdrawPutter(id: UInt64) -> Waiter? { putters.remove(id: id) }
-    mutating func withdrawJoiner(id: UInt64) -> Waiter? { joiners.remove(id: id) }
+    mutating func withdrawGetter(id: UInt64) -> Waiter? { waiters.getters.remove(id: id) }
+    mutating func withdrawPutter(id: UInt64) -> Waiter? { waiters.putters.remove(id: id) }
+    mutating func withdrawJoiner(id: UInt64) -> Waiter? { waiters.joiners.remove(id: id) }
 
     struct ShutdownAction: Sendable {
         /// Every blocked getter and putter, and the joiners if nothing is left unfinished.
@@ -133,13 +204,13 @@ struct QueueState<Buffer: QueueBuffer>: Sendable {
     /// (CPython 3.13 calls `task_done()` for each), so `join` can return.
     mutating func shutdown(immediate: Bool) -> ShutdownAction {
         phase = .shutDown
-        var wake = getters.removeAll()
-        wake += putters.removeAll()
+        var wake = waiters.getters.removeAll()
+        wake += waiters.putters.removeAll()
         var dropped: Buffer?
         if immediate {
             let old = buffer.takeAll()
             unfinishedTasks = Swift.max(0, unfinishedTasks - old.count)
-            if unfinishedTasks == 0 { wake += joiners.removeAll() }
+            if unfinishedTasks == 0 { wake += waiters.joiners.removeAll() }
             dropped = old
         }
         return ShutdownAction(wake: wake, dropped: dropped)

@@ -13,15 +13,16 @@
 /// slower (0.8–1.2 vs 1.3–1.7 M items/s), because the spinner takes the core the thread
 /// it waits for needs. An empty (or full) queue parks at once and lets the other side
 /// run ahead, which batches the hand-offs.
+@usableFromInline
 final class QueueStorage<Buffer: QueueBuffer>: Sendable {
-    typealias Element = Buffer.Element
+    @usableFromInline typealias Element = Buffer.Element
 
-    private let state: StateLock<QueueState<Buffer>>
+    @usableFromInline let state: QueueLock<QueueState<Buffer>>
     let maxsize: Int
 
     init(maxsize: Int) {
         self.maxsize = maxsize
-        state = StateLock(QueueState(maxsize: maxsize))
+        state = QueueLock(QueueState(maxsize: maxsize))
     }
 
     // MARK: Snapshots
@@ -39,15 +40,28 @@ final class QueueStorage<Buffer: QueueBuffer>: Sendable {
 
     // MARK: Put
 
+    /// Puts `item` if there is room now (waking one getter); `false` when full. The fast
+    /// path of every put, specialized in the caller.
+    @inlinable
+    func tryPut(_ item: Element) throws(QueueError) -> Bool {
+        switch state.withLock({ $0.tryPut(item) }) {
+        case .enqueued(let wake):
+            wake.resume()
+            return true
+        case .full: return false
+        case .shutDown: throw .shutDown
+        }
+    }
+
+    /// The slow path of the blocking `put(_:)`: waits for room without limit.
+    @usableFromInline
+    func putWaiting(_ item: Element) throws(QueueError) {
+        try put(item, deadline: .never)
+    }
+
     /// Puts `item`, waiting for room until `deadline`; `nil` means do not wait.
     func put(_ item: Element, deadline: Deadline?) throws(QueueError) {
-        switch state.withLock({ $0.put(item, waiter: nil) }) {
-        case .enqueued(let wake):
-            wake?.resume()
-            return
-        case .shutDown: throw .shutDown
-        case .full, .listed: break
-        }
+        if try tryPut(item) { return }
         guard let deadline else { throw .full }
         while true {
             var action = QueueState<Buffer>.PutAction.full
@@ -102,15 +116,28 @@ final class QueueStorage<Buffer: QueueBuffer>: Sendable {
 
     // MARK: Get
 
+    /// Gets an item if there is one now (waking one putter); `nil` when empty. The fast
+    /// path of every get, specialized in the caller.
+    @inlinable
+    func tryGet() throws(QueueError) -> Element? {
+        switch state.withLock({ $0.tryGet() }) {
+        case .item(let item, let wake):
+            wake.resume()
+            return item
+        case .empty: return nil
+        case .shutDown: throw .shutDown
+        }
+    }
+
+    /// The slow path of the blocking `get()`: waits for an item without limit.
+    @usableFromInline
+    func getWaiting() throws(QueueError) -> Element {
+        try get(deadline: .never)
+    }
+
     /// Gets an item, waiting for one until `deadline`; `nil` means do not wait.
     func get(deadline: Deadline?) throws(QueueError) -> Element {
-        switch state.withLock({ $0.get(waiter: nil) }) {
-        case .item(let item, let wake):
-            wake?.resume()
-            return item
-        case .shutDown: throw .shutDown
-        case .empty, .listed: break
-        }
+        if let item = try tryGet() { return item }
         guard let deadline else { throw .empty }
         while true {
             var action = QueueState<Buffer>.GetAction.empty

@@ -15,7 +15,7 @@
 /// does after the `get` that returns `x`.
 public final class SimpleQueue<Element: Sendable>: Sendable {
     // Never shut down, so no call can see `.shutDown`; unbounded, so none sees `.full`.
-    let storage = QueueStorage<FIFOBuffer<Element>>(maxsize: 0)
+    @usableFromInline let storage = QueueStorage<FIFOBuffer<Element>>(maxsize: 0)
 
     /// An empty, unbounded queue.
     public init() {}
