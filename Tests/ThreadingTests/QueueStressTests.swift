@@ -228,8 +228,8 @@ struct QueueStressTests {
 
 /// How many times each element was released, indexed by its value.
 final class ReleaseLog: Sendable {
-    let counts: Mutex<[UInt8]>
-    init(count: Int) { counts = Mutex([UInt8](repeating: 0, count: count)) }
+    let counts: StateLock<[UInt8]>  // not `Mutex`: see `Results`
+    init(count: Int) { counts = StateLock([UInt8](repeating: 0, count: count)) }
 }
 
 /// An element that records its release, so a test can check each was released once.

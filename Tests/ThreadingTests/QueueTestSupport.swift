@@ -88,9 +88,10 @@ func eventually(_ condition: () -> Bool) -> Bool {
     return condition()
 }
 
-/// A thread-safe list of results, for threads to report into.
+/// A thread-safe list of results, for threads to report into. Under `StateLock`, not
+/// `Mutex`, whose kernel hand-off ThreadSanitizer cannot see.
 final class Results<Value: Sendable>: Sendable {
-    private let values = Mutex<[Value]>([])
+    private let values = StateLock<[Value]>([])
     func append(_ value: Value) { values.withLock { $0.append(value) } }
     var all: [Value] { values.withLock { $0 } }
 }

@@ -26,19 +26,22 @@ public final class SimpleQueue<Element: Sendable>: Sendable {
     public var isEmpty: Bool { storage.isEmpty }
 
     /// Puts `item` at the back and wakes one waiting getter; never waits, never fails.
+    @inlinable
     public func put(_ item: Element) {
         // Unbounded and never shut down: the put cannot be refused.
-        try? storage.put(item, deadline: nil)
+        _ = try? storage.tryPut(item)
     }
 
     /// Removes and returns the item at the front, blocking the thread while the queue is
     /// empty; ends only with an item.
     @available(*, noasync, message: "use `await get()`, which does not block a thread")
+    @inlinable
     public func get() -> Element {
         // With no deadline and no shutdown, `get` can only end with an item; the loop
         // satisfies the type checker without a trap.
         while true {
-            if let item = try? storage.get(deadline: .never) { return item }
+            if let item = try? storage.tryGet() { return item }
+            if let item = try? storage.getWaiting() { return item }
         }
     }
 
@@ -52,8 +55,10 @@ public final class SimpleQueue<Element: Sendable>: Sendable {
 
     /// Removes and returns the item at the front if there is one now; never waits.
     /// Throws `QueueError.empty`.
+    @inlinable
     public func getNowait() throws -> Element {
-        try storage.get(deadline: nil)
+        guard let item = try storage.tryGet() else { throw QueueError.empty }
+        return item
     }
 
     /// Removes and returns the item at the front, suspending the task (holding no
