@@ -191,6 +191,43 @@ struct QueueTests {
         q.join()
     }
 
+    /// Each put wakes one waiting getter and each get one waiting putter, not everyone:
+    /// the others stay parked in their own list.
+    @Test(arguments: QueueKind.allCases)
+    func eachPutWakesOneGetterAndEachGetOnePutter(kind: QueueKind) throws {
+        let q = kind.make(maxsize: 1)
+        let got = Results<Int>()
+        let getters = try (0..<3).map { _ in
+            try spawn {
+                do { got.append(try q.get()) } catch QueueError.shutDown {}
+            }
+        }
+        #expect(eventually { q.waiting.getters == 3 })
+        try q.putNowait(1)
+        #expect(q.waiting.getters == 2)  // one chosen, under the put's lock
+        #expect(eventually { got.all == [1] })
+        #expect(try !Event().wait(timeout: Delay.settle))
+        #expect(q.waiting.getters == 2 && got.all == [1])
+        q.shutdown(immediate: false)
+        try joinAll(getters)
+
+        let r = kind.make(maxsize: 1)
+        try r.putNowait(0)
+        let putters = try (1...3).map { i in
+            try spawn {
+                do { try r.put(i) } catch QueueError.shutDown {}
+            }
+        }
+        #expect(eventually { r.waiting.putters == 3 })
+        #expect(try r.getNowait() == 0)
+        #expect(r.waiting.putters == 2)
+        #expect(eventually { r.count == 1 })
+        #expect(try !Event().wait(timeout: Delay.settle))
+        #expect(r.waiting.putters == 2 && r.count == 1)
+        r.shutdown(immediate: true)
+        try joinAll(putters)
+    }
+
     // MARK: Shutdown (Python 3.13)
 
     @Test(arguments: QueueKind.allCases)

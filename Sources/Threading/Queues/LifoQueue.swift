@@ -24,6 +24,9 @@
 /// and drained (or the task is cancelled); `for item in queue.items` does the same,
 /// blocking the thread. Neither calls `taskDone()`.
 ///
+/// A call that fails (timeout, `full`/`empty`, shutdown, cancellation) leaves the queue
+/// unchanged: the item is not put, or no item is taken.
+///
 /// `count`, `isEmpty` and `isFull` are snapshots: another thread may change the queue
 /// before the caller looks at the answer.
 ///
