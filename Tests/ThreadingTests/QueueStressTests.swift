@@ -204,21 +204,21 @@ struct QueueStressTests {
     func everyElementReleasedExactlyOnce(kind: QueueKind) throws {
         let live = LiveCount()
         do {
-            let q = kind.make(Tracked.self, maxsize: 0)
-            for i in 0..<10 { try q.put(Tracked(i, live: live)) }
+            let q = kind.make(QueueTracked.self, maxsize: 0)
+            for i in 0..<10 { try q.put(QueueTracked(i, live: live)) }
             #expect(live.count == 10)
             for _ in 0..<4 { _ = try q.get() }
             #expect(live.count == 6)
         }
         #expect(live.count == 0)
         do {
-            let q = kind.make(Tracked.self, maxsize: 0)
-            for i in 0..<10 { try q.put(Tracked(i, live: live)) }
+            let q = kind.make(QueueTracked.self, maxsize: 0)
+            for i in 0..<10 { try q.put(QueueTracked(i, live: live)) }
             q.shutdown(immediate: true)
             #expect(live.count == 0)  // dropped items released by the shutdown itself
         }
-        let simple = SimpleQueue<Tracked>()
-        for i in 0..<10 { simple.put(Tracked(i, live: live)) }
+        let simple = SimpleQueue<QueueTracked>()
+        for i in 0..<10 { simple.put(QueueTracked(i, live: live)) }
         _ = simple.get()
         #expect(live.count == 9)
         _ = consume simple

@@ -97,7 +97,7 @@ final class Results<Value: Sendable>: Sendable {
 }
 
 /// Counts how many instances are alive, for exactly-once release checks.
-final class Tracked: Sendable, Comparable {
+final class QueueTracked: Sendable, Comparable {
     let value: Int
     let live: LiveCount
     init(_ value: Int, live: LiveCount) {
@@ -106,8 +106,8 @@ final class Tracked: Sendable, Comparable {
         live.add(1)
     }
     deinit { live.add(-1) }
-    static func < (a: Tracked, b: Tracked) -> Bool { a.value < b.value }
-    static func == (a: Tracked, b: Tracked) -> Bool { a.value == b.value }
+    static func < (a: QueueTracked, b: QueueTracked) -> Bool { a.value < b.value }
+    static func == (a: QueueTracked, b: QueueTracked) -> Bool { a.value == b.value }
 }
 
 /// An atomic counter that can go down.
