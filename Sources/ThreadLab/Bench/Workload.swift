@@ -43,12 +43,14 @@ public struct Workload: Sendable {
         .unavailable(
             "W1", "pool_tiny", unit: "tasks/s", higherIsBetter: true, fullN: 100_000, quickN: 20_000,
             requires: "ThreadPoolExecutor (branch futures)"),
-        .unavailable(
-            "W2", "queue_spsc", unit: "items/s", higherIsBetter: true, fullN: 1_000_000, quickN: 100_000,
-            requires: "Queue (branch queues)"),
-        .unavailable(
-            "W3", "queue_mpmc", unit: "items/s", higherIsBetter: true, fullN: 1_000_000, quickN: 100_000,
-            requires: "Queue (branch queues)"),
+        Workload(
+            id: "W2", name: "queue_spsc", unit: "items/s", higherIsBetter: true, fullN: 1_000_000,
+            quickN: 100_000,
+            requires: nil, measure: { n, _ in try Workloads.queue(n, producers: 1, consumers: 1) }),
+        Workload(
+            id: "W3", name: "queue_mpmc", unit: "items/s", higherIsBetter: true, fullN: 1_000_000,
+            quickN: 100_000,
+            requires: nil, measure: { n, _ in try Workloads.queue(n, producers: 2, consumers: 2) }),
         Workload(
             id: "W4", name: "lock_uncontended", unit: "ns/pair", higherIsBetter: false, fullN: 10_000_000,
             quickN: 2_000_000, requires: nil, measure: { n, _ in Workloads.lockUncontended(n) }),

@@ -29,11 +29,8 @@ public struct Scenario: Sendable {
                 "deadlock", requires: "LockOrderChecking (branch diag)",
                 shows: "the lock-order checker naming both locks and both acquisition sites")
         },
-        Scenario(name: "producer-consumer", title: "a bounded Queue between two threads (3.5)") { _ in
-            PendingScenario.verdict(
-                "producer-consumer",
-                requires: "Queue (branch queues) and ThreadPoolExecutor (branch futures)",
-                shows: "items produced = consumed, queue size never above 10")
+        Scenario(name: "producer-consumer", title: "a bounded Queue between two threads (3.5)") {
+            try ProducerConsumerScenario.run($0).verdict
         },
         Scenario(name: "responsiveness", title: "a running total reported while the sum runs (1.b.1)") {
             try ResponsivenessScenario.run($0).verdict
