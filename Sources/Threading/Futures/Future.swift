@@ -72,6 +72,14 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
         return try finalOutcome().get()
     }
 
+    /// `result()` bounded by a deadline fixed earlier (`map`, `asCompleted`); a deadline
+    /// already passed is a zero timeout.
+    func result(until deadline: Deadline) throws -> Value {
+        if let outcome { return try outcome.get() }
+        guard blockingWait(deadline: deadline) else { throw TimeoutError() }
+        return try finalOutcome().get()
+    }
+
     /// Blocks until the future is done; returns the error the work threw, `nil` when it
     /// returned a value, or a `CancellationError` when the future was cancelled.
     @available(*, noasync, message: "use `await value`, which does not block a thread")
@@ -112,7 +120,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     /// Blocks the calling thread until done or `deadline`; `true` when done. A brief spin
     /// first: a tiny task's result usually arrives within microseconds.
     private func blockingWait(deadline: Deadline) -> Bool {
-        blockAsWaiter(deadline: deadline, spin: true) { waiter in
+        blockAsWaiter(deadline: deadline, spin: deadline.instant == nil || !deadline.hasPassed) { waiter in
             state.withLock { $0.wait(waiter) }
         } withdraw: { id in
             state.withLock { $0.withdraw(id: id) } != nil

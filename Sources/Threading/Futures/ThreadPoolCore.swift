@@ -1,0 +1,129 @@
+import Synchronization
+
+/// The part of a `ThreadPoolExecutor` its workers hold: the state and the worker loop.
+///
+/// Workers keep the core, not the executor, alive, so an executor nobody references is
+/// deinitialised and shuts its core down (CPython does the same with a weak reference).
+final class ThreadPoolCore: Sendable {
+    typealias State = ThreadPoolState<PoolItem, WorkerParker>
+
+    private let state: Mutex<State>
+    // Worker threads, for joining; changed only under `state`'s lock order: appended by
+    // the submitter that started the worker.
+    private let threads = Mutex<[OSThread]>([])
+    let prefix: String
+    private let initializer: (@Sendable () throws -> Void)?
+
+    init(maxWorkers: Int, prefix: String, initializer: (@Sendable () throws -> Void)?) {
+        state = Mutex(State(maxWorkers: maxWorkers))
+        self.prefix = prefix
+        self.initializer = initializer
+    }
+
+    // MARK: Submitting
+
+    /// Queues `work`; throws `ExecutorError.shutDown` / `.broken` when refused.
+    @inline(__always)
+    func submit(_ work: some PoolWork) throws(ExecutorError) {
+        let action = state.withLock { $0.submit(PoolItem(work: work)) }
+        switch action {
+        case .queued: return
+        case .wake(let parker): parker.unpark()
+        case .startWorker(let index): try startWorker(index)
+        case .rejected(let error): throw error
+        }
+    }
+
+    /// Queues a task's job: like `submit` while running; after shutdown, queued while a
+    /// worker is left, and otherwise handed to Swift's global executor.
+    func enqueue(_ work: TaskJobWork) {
+        let action = state.withLock { state -> State.SubmitAction? in
+            switch state.phase {
+            case .running: return state.submit(PoolItem(work: work))
+            case .shutDown, .broken: return state.enqueueAfterClose(PoolItem(work: work)) ? .queued : nil
+            }
+        }
+        switch action {
+        case .queued?: return
+        case .wake(let parker)?: parker.unpark()
+        case .startWorker(let index)?:
+            do { try startWorker(index) } catch { work.runElsewhere() }
+        case .rejected?, nil: work.runElsewhere()
+        }
+    }
+
+    private func startWorker(_ index: Int) throws(ExecutorError) {
+        let thread = OSThread(name: "\(prefix)_\(index)", daemon: true) { [self] in work() }
+        threads.withLock { $0.append(thread) }
+        ThreadPoolRegistry.add(self)
+        do {
+            try thread.start()
+        } catch {
+            let message = "cannot start a worker thread: \(error)"
+            let orphans = state.withLock { $0.workerFailedToStart(message) }
+            guard !orphans.isEmpty else { return }
+            for item in orphans {
+                item.work.isCancellable ? item.work.fail(.broken(message)) : item.work.runElsewhere()
+            }
+            ThreadPoolRegistry.remove(self)
+            throw .broken(message)
+        }
+    }
+
+    // MARK: The workers
+
+    /// A worker thread's body: run the initializer, then take work until the pool closes.
+    private func work() {
+        if let initializer {
+            do {
+                try initializer()
+            } catch {
+                initializerFailed(error)
+                return
+            }
+        }
+        let parker = WorkerParker()
+        while true {
+            parker.rearm()
+            switch state.withLock({ $0.next(parker) }) {
+            case .run(let item): item.work.run()
+            case .sleep: parker.park()
+            case .exit(let last):
+                if last { ThreadPoolRegistry.remove(self) }
+                return
+            }
+        }
+    }
+
+    private func initializerFailed(_ error: any Error) {
+        StandardError.write("Exception in initializer of \(OSThread.current.name): \(error)\n")
+        let message = "a thread initializer failed, the thread pool is not usable anymore"
+        let action = state.withLock { $0.initializerFailed(message) }
+        for parker in action.wake { parker.unpark() }
+        for item in action.failed { item.work.fail(action.error) }
+        for item in action.orphaned { item.work.runElsewhere() }
+        if action.last { ThreadPoolRegistry.remove(self) }
+    }
+
+    // MARK: Shutting down
+
+    /// No more submissions; with `cancelFutures`, queued futures are cancelled; with
+    /// `wait`, returns once every worker has exited (so all work it took has finished).
+    func shutdown(wait: Bool, cancelFutures: Bool) {
+        let action = state.withLock { $0.shutdown(cancelFutures: cancelFutures) }
+        for item in action.cancelled { item.work.cancel() }
+        for parker in action.wake { parker.unpark() }
+        guard wait else { return }
+        let me = OSThread.currentIfKnown
+        for thread in threads.withLock({ $0 }) where thread !== me {
+            try? thread.join()
+        }
+    }
+
+    /// For tests: workers alive and idle now (snapshots).
+    var counts: (workers: Int, idle: Int, started: Int) {
+        state.withLock { ($0.workerCount, $0.idleCount, $0.startedCount) }
+    }
+
+    var isClosed: Bool { state.withLock { $0.phase != .running } }
+}
