@@ -23,12 +23,20 @@ import Synchronization
 /// Happens-before: everything the work did before its outcome was set → every `result()`,
 /// `exception()`, `value` and done callback that sees that outcome.
 public final class Future<Value: Sendable>: Sendable, Hashable {
-    private let state = Mutex(FutureState<Value>())
+    @usableFromInline let state: Mutex<FutureState<Value>>
 
     /// A pending future, for executor authors: the executor calls
     /// `setRunningOrNotifyCancel()` when it starts the work and `setResult` or `setError`
     /// when it ends.
-    public init() {}
+    public init() {
+        state = Mutex(FutureState())
+    }
+
+    /// A pending future that carries the work a pool will run (`runQueuedWork()`).
+    @inlinable
+    init(work: @escaping @Sendable () throws -> Value) {
+        state = Mutex(FutureState(work: work))
+    }
 
     public static func == (lhs: Future, rhs: Future) -> Bool { lhs === rhs }
     public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
@@ -44,6 +52,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     /// Whether the future has finished or was cancelled: a snapshot (once `true`, it stays).
     public var isDone: Bool { state.withLock { $0.isDone } }
 
+    @inlinable
     var outcome: FutureOutcome<Value>? { state.withLock { $0.outcome } }
 
     /// Threads and tasks blocked waiting for the end: a snapshot, for tests.
@@ -56,8 +65,14 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     /// Ends when the work finishes (its value is returned, its error rethrown) or the
     /// future is cancelled (`CancellationError`).
     @available(*, noasync, message: "use `await value`, which does not block a thread")
+    @inlinable
     public func result() throws -> Value {
         if let outcome { return try outcome.get() }
+        return try resultAfterWaiting()
+    }
+
+    @usableFromInline
+    func resultAfterWaiting() throws -> Value {
         _ = blockingWait(deadline: .never)
         return try finalOutcome().get()
     }
@@ -142,8 +157,8 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     @discardableResult
     public func cancel() -> Bool {
         switch state.withLock({ $0.cancel() }) {
-        case .cancelled(let wakeups):
-            deliver(wakeups)
+        case .cancelled(let listeners):
+            deliver(listeners)
             return true
         case .alreadyCancelled: return true
         case .refused: return false
@@ -196,29 +211,45 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
         try complete(.failure(error))
     }
 
+    @usableFromInline
     func complete(_ outcome: FutureOutcome<Value>) throws {
         switch state.withLock({ $0.complete(outcome) }) {
-        case .completed(let wakeups):
-            if !wakeups.isEmpty { deliver(wakeups) }
+        case .completed(let listeners):
+            deliver(listeners)
         case .invalid:
             throw ThreadingError.invalidState("future already finished or cancelled")
         }
     }
 
-    /// Runs `work` as the future's executor would: marks it running (unless cancelled),
-    /// runs it, and records its value or error.
-    @inline(__always)
-    func run(_ work: () throws -> Value) {
-        guard state.withLock({ $0.setRunning() }) == .run else { return }
+    /// Runs the work the future carries, as a pool worker does: takes it (the future is
+    /// then running; a cancelled future has none to take), runs it, and records its value
+    /// or error. Inlinable, so a pool's client specialises it for `Value`.
+    @inlinable
+    func runQueuedWork() {
+        guard let work = state.withLock({ $0.takeWork() }) else { return }
         let outcome: FutureOutcome<Value>
         do { outcome = .success(try work()) } catch { outcome = .failure(error) }
-        // Only this worker moves a running future on, so completing cannot be refused.
+        if state.withLock({ $0.completeQuietly(outcome) }) { return }
+        // Someone listens. Only this worker moves a running future on, so completing
+        // cannot be refused.
         try? complete(outcome)
     }
 
-    private func deliver(_ wakeups: FutureState<Value>.Wakeups) {
-        var waiters = wakeups.waiters
-        while let waiter = waiters.popFirst() { waiter.resume() }
-        for entry in wakeups.callbacks { entry.callback(self) }
+    /// What a pool asks of a queued future, through `PoolItem`.
+    @inlinable
+    func handle(_ command: PoolCommand) {
+        switch command {
+        case .run: runQueuedWork()
+        case .cancel: cancel()
+        // A future cancelled meanwhile keeps its cancellation.
+        case .fail(let error): try? complete(.failure(error))
+        }
+    }
+
+    private func deliver(_ listeners: FutureListeners<Value>?) {
+        guard let listeners else { return }
+        // Moved out of the state under the lock: only this thread touches it now.
+        while let waiter = listeners.waiters.popFirst() { waiter.resume() }
+        for entry in listeners.callbacks { entry.callback(self) }
     }
 }

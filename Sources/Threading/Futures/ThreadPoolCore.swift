@@ -1,9 +1,11 @@
+import CThreadingShims
 import Synchronization
 
 /// The part of a `ThreadPoolExecutor` its workers hold: the state and the worker loop.
 ///
 /// Workers keep the core, not the executor, alive, so an executor nobody references is
 /// deinitialised and shuts its core down (CPython does the same with a weak reference).
+@usableFromInline
 final class ThreadPoolCore: Sendable {
     typealias State = ThreadPoolState<PoolItem, WorkerParker>
 
@@ -11,6 +13,10 @@ final class ThreadPoolCore: Sendable {
     // Worker threads, for joining; changed only under `state`'s lock order: appended by
     // the submitter that started the worker.
     private let threads = Mutex<[OSThread]>([])
+    // The queue's length, mirrored after every change under the lock, so the spinning
+    // worker can watch for work without taking the lock. Only a hint: the spinner decides
+    // under the lock (`endSpin`).
+    private let queued = Atomic<Int>(0)
     let prefix: String
     private let initializer: (@Sendable () throws -> Void)?
 
@@ -22,10 +28,13 @@ final class ThreadPoolCore: Sendable {
 
     // MARK: Submitting
 
-    /// Queues `work`; throws `ExecutorError.shutDown` / `.broken` when refused.
-    @inline(__always)
-    func submit(_ work: some PoolWork) throws(ExecutorError) {
-        let action = state.withLock { $0.submit(PoolItem(work: work)) }
+    /// Queues `item`; throws `ExecutorError.shutDown` / `.broken` when refused.
+    @usableFromInline
+    func submit(_ item: PoolItem) throws(ExecutorError) {
+        let action = state.withLock { state in
+            defer { queued.store(state.queue.count, ordering: .relaxed) }
+            return state.submit(item)
+        }
         switch action {
         case .queued: return
         case .wake(let parker): parker.unpark()
@@ -36,19 +45,19 @@ final class ThreadPoolCore: Sendable {
 
     /// Queues a task's job: like `submit` while running; after shutdown, queued while a
     /// worker is left, and otherwise handed to Swift's global executor.
-    func enqueue(_ work: TaskJobWork) {
+    func enqueue(_ item: PoolItem) {
         let action = state.withLock { state -> State.SubmitAction? in
             switch state.phase {
-            case .running: return state.submit(PoolItem(work: work))
-            case .shutDown, .broken: return state.enqueueAfterClose(PoolItem(work: work)) ? .queued : nil
+            case .running: return state.submit(item)
+            case .shutDown, .broken: return state.enqueueAfterClose(item) ? .queued : nil
             }
         }
         switch action {
         case .queued?: return
         case .wake(let parker)?: parker.unpark()
         case .startWorker(let index)?:
-            do { try startWorker(index) } catch { work.runElsewhere() }
-        case .rejected?, nil: work.runElsewhere()
+            do { try startWorker(index) } catch { item.runElsewhere(failing: error) }
+        case .rejected?, nil: item.runElsewhere(failing: .shutDown)
         }
     }
 
@@ -62,9 +71,7 @@ final class ThreadPoolCore: Sendable {
             let message = "cannot start a worker thread: \(error)"
             let orphans = state.withLock { $0.workerFailedToStart(message) }
             guard !orphans.isEmpty else { return }
-            for item in orphans {
-                item.work.isCancellable ? item.work.fail(.broken(message)) : item.work.runElsewhere()
-            }
+            for item in orphans { item.runElsewhere(failing: .broken(message)) }
             ThreadPoolRegistry.remove(self)
             throw .broken(message)
         }
@@ -85,9 +92,37 @@ final class ThreadPoolCore: Sendable {
         let parker = WorkerParker()
         while true {
             parker.rearm()
-            switch state.withLock({ $0.next(parker) }) {
-            case .run(let item): item.work.run()
-            case .sleep: parker.park()
+            let next = state.withLock { state in
+                defer { queued.store(state.queue.count, ordering: .relaxed) }
+                return state.next(parker)
+            }
+            switch next {
+            case .run(let item, let wake):
+                wake?.unpark()
+                item.run()
+            case .spin:
+                // Watch the queue a little while: the next submission usually comes soon,
+                // and the spinner takes it without anyone making a wake-up call.
+                var spins = 0
+                while spins < ThreadParker.spinLimit, queued.load(ordering: .relaxed) == 0 {
+                    cthreading_cpu_relax()
+                    spins += 1
+                }
+                let afterSpin = state.withLock { state in
+                    defer { queued.store(state.queue.count, ordering: .relaxed) }
+                    return state.endSpin(parker)
+                }
+                switch afterSpin {
+                case .run(let item, let wake):
+                    wake?.unpark()
+                    item.run()
+                case .sleep: parker.park(spin: true)
+                case .exit(let last):
+                    if last { ThreadPoolRegistry.remove(self) }
+                    return
+                case .spin: break  // endSpin never asks to spin again
+                }
+            case .sleep: parker.park(spin: true)
             case .exit(let last):
                 if last { ThreadPoolRegistry.remove(self) }
                 return
@@ -100,8 +135,8 @@ final class ThreadPoolCore: Sendable {
         let message = "a thread initializer failed, the thread pool is not usable anymore"
         let action = state.withLock { $0.initializerFailed(message) }
         for parker in action.wake { parker.unpark() }
-        for item in action.failed { item.work.fail(action.error) }
-        for item in action.orphaned { item.work.runElsewhere() }
+        for item in action.failed { item.fail(action.error) }
+        for item in action.orphaned { item.runElsewhere(failing: action.error) }
         if action.last { ThreadPoolRegistry.remove(self) }
     }
 
@@ -111,7 +146,7 @@ final class ThreadPoolCore: Sendable {
     /// `wait`, returns once every worker has exited (so all work it took has finished).
     func shutdown(wait: Bool, cancelFutures: Bool) {
         let action = state.withLock { $0.shutdown(cancelFutures: cancelFutures) }
-        for item in action.cancelled { item.work.cancel() }
+        for item in action.cancelled { item.cancel() }
         for parker in action.wake { parker.unpark() }
         guard wait else { return }
         let me = OSThread.currentIfKnown

@@ -35,7 +35,7 @@ import Synchronization
 /// Happens-before: `submit` → the work's first line; the work's last line → its future's
 /// `result()` returning; everything the workers did → `shutdown(wait: true)` returning.
 public final class ThreadPoolExecutor: PoolExecutor, TaskExecutor {
-    let core: ThreadPoolCore
+    @usableFromInline let core: ThreadPoolCore
 
     /// The most workers the pool runs at once.
     public let maxWorkers: Int
@@ -77,10 +77,14 @@ public final class ThreadPoolExecutor: PoolExecutor, TaskExecutor {
 
     /// Queues `work` and returns its future at once. Throws `ExecutorError.shutDown` after
     /// `shutdown`, and `ExecutorError.broken` once an initializer has failed.
-    @inline(__always)
+    @inlinable
     public func submit<T: Sendable>(_ work: @escaping @Sendable () throws -> T) throws -> Future<T> {
-        let future = Future<T>()
-        try core.submit(FutureWork(future: future, body: work))
+        let future = Future<T>(work: work)
+        // Inlined into the caller, this closure is specialised for T and captures nothing.
+        try core.submit(
+            PoolItem(future: future) { future, command in
+                unsafeDowncast(future, to: Future<T>.self).handle(command)
+            })
         return future
     }
 
@@ -96,6 +100,6 @@ public final class ThreadPoolExecutor: PoolExecutor, TaskExecutor {
 
     /// Runs a Swift task's job on a worker (the `TaskExecutor` requirement).
     public func enqueue(_ job: consuming ExecutorJob) {
-        core.enqueue(TaskJobWork(job: UnownedJob(job), executor: asUnownedTaskExecutor()))
+        core.enqueue(PoolItem(job: UnownedJob(job), executor: asUnownedTaskExecutor()))
     }
 }

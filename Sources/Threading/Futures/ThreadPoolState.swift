@@ -37,8 +37,11 @@ struct ThreadPoolState<Item: PoolQueueItem, Sleeper> {
     }
 
     enum WorkerAction {
-        /// Run this item.
-        case run(Item)
+        /// Run this item, after waking `wake` (if any) for the work queued behind it.
+        case run(Item, wake: Sleeper?)
+        /// Nothing to do: the worker is now *the spinner* — it watches the queue for a
+        /// while without being listed, then calls `endSpin`.
+        case spin
         /// Nothing to do: the worker is listed as idle and parks until woken.
         case sleep
         /// Nothing to do and the pool is closing: the worker exits. `last` says it was the
@@ -72,6 +75,9 @@ struct ThreadPoolState<Item: PoolQueueItem, Sleeper> {
     // Last in, first out: the most recently idle worker is likely still spinning, so it
     // wakes without a system call.
     private var idle: [Sleeper] = []
+    /// Whether an idle worker is spinning on the queue. At most one: it will take the next
+    /// item without being woken, so `submit` wakes nobody while it spins.
+    private(set) var spinning = false
     /// Workers started and not yet exited.
     private(set) var workerCount = 0
     /// Workers ever started, for naming.
@@ -91,6 +97,8 @@ struct ThreadPoolState<Item: PoolQueueItem, Sleeper> {
         case .running: break
         }
         queue.append(item)
+        // The spinner will take the item; but a second item behind it needs another worker.
+        if spinning && queue.count == 1 { return .queued }
         if let sleeper = idle.popLast() { return .wake(sleeper) }
         if workerCount < maxWorkers {
             workerCount += 1
@@ -120,7 +128,28 @@ struct ThreadPoolState<Item: PoolQueueItem, Sleeper> {
 
     /// A worker looks for its next item; `sleeper` is how to wake it if it must park.
     mutating func next(_ sleeper: Sleeper) -> WorkerAction {
-        if let item = queue.popFirst() { return .run(item) }
+        if let item = queue.popFirst() { return .run(item, wake: nil) }
+        if phase == .running {
+            if !spinning {
+                spinning = true
+                return .spin
+            }
+            idle.append(sleeper)
+            return .sleep
+        }
+        workerCount -= 1
+        return .exit(last: workerCount == 0)
+    }
+
+    /// The spinner stops spinning (it saw work, or its spin ran out): it takes the next
+    /// item — waking an idle worker if more work is queued behind it, since nobody spins
+    /// now — or else parks or exits as `next` would.
+    mutating func endSpin(_ sleeper: Sleeper) -> WorkerAction {
+        spinning = false
+        if let item = queue.popFirst() {
+            let wake = queue.isEmpty ? nil : idle.popLast()
+            return .run(item, wake: wake)
+        }
         if phase == .running {
             idle.append(sleeper)
             return .sleep
@@ -168,7 +197,7 @@ struct ThreadPoolState<Item: PoolQueueItem, Sleeper> {
     }
 
     func checkInvariants() -> Bool {
-        workerCount >= 0 && workerCount <= maxWorkers && idle.count <= workerCount
+        workerCount >= 0 && workerCount <= maxWorkers && idle.count + (spinning ? 1 : 0) <= workerCount
             && startedCount >= workerCount && (phase == .running || idle.isEmpty)
     }
 }

@@ -17,11 +17,11 @@ final class WorkerParker: Sendable {
     @inline(__always)
     func rearm() { word.store(0) }
 
-    /// Blocks until `unpark()`, spinning briefly first: on a busy pool the next submission
-    /// usually arrives within microseconds, and a spinning worker is woken by one atomic
-    /// store instead of a futex system call on the submitting thread.
-    func park() {
-        for _ in 0..<ThreadParker.spinLimit {
+    /// Blocks until `unpark()`, spinning briefly first when `spin`: on a busy pool the next
+    /// submission usually arrives within microseconds, and a spinning worker is woken by
+    /// one atomic store instead of a futex system call on the submitting thread.
+    func park(spin: Bool) {
+        for _ in 0..<(spin ? ThreadParker.spinLimit : 0) {
             if word.loadRelaxed() == 1 {
                 _ = word.load()  // acquire: the waker's writes are visible
                 return
