@@ -21,7 +21,9 @@ import Synchronization
 /// Copies share one iteration, as a Python iterator does: what one copy hands out,
 /// another does not. Happens-before: a future's work → that future being handed out.
 public struct AsCompleted<T: Sendable>: Sequence, AsyncSequence, Sendable {
+    /// Each step hands out one done future.
     public typealias Element = Future<T>
+    /// `TimeoutError`, `CancellationError` or `.invalidArgument`.
     public typealias Failure = any Error
 
     let box: AsCompletedBox<T>
@@ -43,12 +45,15 @@ public struct AsCompleted<T: Sendable>: Sequence, AsyncSequence, Sendable {
 
     // MARK: Sequence
 
+    /// The blocking iterator of a `for` loop over the shared iteration.
     public func makeIterator() -> Iterator { Iterator(box: box) }
 
     /// The blocking iterator of a `for` loop: ends at the deadline (see `didTimeOut`).
     public struct Iterator: IteratorProtocol {
         let box: AsCompletedBox<T>
 
+        /// Blocks for the next done future; `nil` when all were handed out or the deadline
+        /// passed (then `didTimeOut` is `true`) or the timeout was negative.
         public mutating func next() -> Future<T>? {
             do { return try box.next() } catch { return nil }
         }
@@ -56,6 +61,7 @@ public struct AsCompleted<T: Sendable>: Sequence, AsyncSequence, Sendable {
 
     // MARK: AsyncSequence
 
+    /// The iterator of `for try await` over the shared iteration.
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(box: box) }
 
     /// The iterator of `for try await`: suspends without holding a thread; throws
@@ -63,6 +69,8 @@ public struct AsCompleted<T: Sendable>: Sequence, AsyncSequence, Sendable {
     public struct AsyncIterator: AsyncIteratorProtocol {
         let box: AsCompletedBox<T>
 
+        /// Suspends until the next future is done and returns it; `nil` when all were
+        /// handed out.
         public mutating func next() async throws -> Future<T>? {
             try await box.nextAsync()
         }
@@ -97,7 +105,7 @@ final class AsCompletedBox<T: Sendable>: Sendable {
         for future in pending {
             // The observer holds the state, not the box, so a dropped iteration is freed.
             let complete: @Sendable (Future<T>) -> Void = { future in
-                let wake = shared.state.withLock { $0.complete(future) }
+                let wake = shared.state.withHandoff(shared) { $0.complete(future) }
                 for waiter in wake { waiter.resume() }
             }
             if let id = future.addObserver(complete) {
@@ -113,8 +121,8 @@ final class AsCompletedBox<T: Sendable>: Sendable {
         for (future, id) in observers { future.removeObserver(id: id) }
     }
 
-    var didTimeOut: Bool { shared.state.withLock { $0.timedOut } }
-    var waiterCount: Int { shared.state.withLock { $0.waiterCount } }
+    var didTimeOut: Bool { shared.state.withHandoff(shared) { $0.timedOut } }
+    var waiterCount: Int { shared.state.withHandoff(shared) { $0.waiterCount } }
 
     private func checkTimeout() throws {
         if let badTimeout {
@@ -124,11 +132,11 @@ final class AsCompletedBox<T: Sendable>: Sendable {
     }
 
     private func take() -> AsCompletedState<T>.TakeAction {
-        shared.state.withLock { $0.take() }
+        shared.state.withHandoff(shared) { $0.take() }
     }
 
     private func timedOut() -> TimeoutError {
-        shared.state.withLock { $0.timedOut = true }
+        shared.state.withHandoff(shared) { $0.timedOut = true }
         return TimeoutError()
     }
 
@@ -142,9 +150,9 @@ final class AsCompletedBox<T: Sendable>: Sendable {
             }
             if deadline.hasPassed { throw timedOut() }
             let woken = blockAsWaiter(deadline: deadline) { waiter in
-                shared.state.withLock { $0.wait(waiter) }
+                shared.state.withHandoff(shared) { $0.wait(waiter) }
             } withdraw: { id in
-                shared.state.withLock { $0.withdraw(id: id) } != nil
+                shared.state.withHandoff(shared) { $0.withdraw(id: id) } != nil
             }
             if !woken, case .mustWait = take() { throw timedOut() }
         }
@@ -184,7 +192,7 @@ final class AsCompletedBox<T: Sendable>: Sendable {
     private func waitAsync() async throws {
         let shared = self.shared
         try await suspendAsWaiter { waiter in
-            shared.state.withLock { state in
+            shared.state.withHandoff(shared) { state in
                 let registration = state.wait(waiter)
                 if registration == .listed, Task.isCancelled {
                     _ = state.withdraw(id: waiter.id)
@@ -193,7 +201,7 @@ final class AsCompletedBox<T: Sendable>: Sendable {
                 return registration
             }
         } withdraw: { id in
-            shared.state.withLock { $0.withdraw(id: id) }
+            shared.state.withHandoff(shared) { $0.withdraw(id: id) }
         }
     }
 }

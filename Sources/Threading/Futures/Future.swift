@@ -38,25 +38,27 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
         state = Mutex(FutureState(work: work))
     }
 
+    /// Futures are equal only to themselves (identity), as in Python.
     public static func == (lhs: Future, rhs: Future) -> Bool { lhs === rhs }
+    /// Hashes the identity, so futures can key sets and dictionaries.
     public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
 
     // MARK: Observing
 
     /// Whether the future was cancelled: a snapshot.
-    public var isCancelled: Bool { state.withLock { $0.isCancelled } }
+    public var isCancelled: Bool { state.withHandoff(self) { $0.isCancelled } }
 
     /// Whether the work is running now: a snapshot.
-    public var isRunning: Bool { state.withLock { $0.isRunning } }
+    public var isRunning: Bool { state.withHandoff(self) { $0.isRunning } }
 
     /// Whether the future has finished or was cancelled: a snapshot (once `true`, it stays).
-    public var isDone: Bool { state.withLock { $0.isDone } }
+    public var isDone: Bool { state.withHandoff(self) { $0.isDone } }
 
     @inlinable
-    var outcome: FutureOutcome<Value>? { state.withLock { $0.outcome } }
+    var outcome: FutureOutcome<Value>? { state.withHandoff(self) { $0.outcome } }
 
     /// Threads and tasks blocked waiting for the end: a snapshot, for tests.
-    var waiterCount: Int { state.withLock { $0.waiterCount } }
+    var waiterCount: Int { state.withHandoff(self) { $0.waiterCount } }
 
     // MARK: Waiting
 
@@ -121,12 +123,12 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
         get async throws {
             if let outcome { return try outcome.get() }
             try await suspendAsWaiter { waiter in
-                state.withLock { state in
+                state.withHandoff(self) { state in
                     if state.isDone { return .proceed }
                     return Task.isCancelled ? .cancelled : state.wait(waiter)
                 }
             } withdraw: { id in
-                self.state.withLock { $0.withdraw(id: id) }
+                self.state.withHandoff(self) { $0.withdraw(id: id) }
             }
             return try finalOutcome().get()
         }
@@ -136,9 +138,9 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     /// first: a tiny task's result usually arrives within microseconds.
     private func blockingWait(deadline: Deadline) -> Bool {
         blockAsWaiter(deadline: deadline, spin: deadline.instant == nil || !deadline.hasPassed) { waiter in
-            state.withLock { $0.wait(waiter) }
+            state.withHandoff(self) { $0.wait(waiter) }
         } withdraw: { id in
-            state.withLock { $0.withdraw(id: id) } != nil
+            state.withHandoff(self) { $0.withdraw(id: id) } != nil
         }
     }
 
@@ -156,7 +158,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     /// waiter (they throw `CancellationError`) and runs the done callbacks.
     @discardableResult
     public func cancel() -> Bool {
-        switch state.withLock({ $0.cancel() }) {
+        switch state.withHandoff(self, { $0.cancel() }) {
         case .cancelled(let listeners):
             deliver(listeners)
             return true
@@ -170,19 +172,19 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     /// Callbacks run in the order added, outside the future's lock, so one may call back
     /// into the future (`result()`, `addDoneCallback`) freely.
     public func addDoneCallback(_ callback: @escaping @Sendable (Future<Value>) -> Void) {
-        if !state.withLock({ $0.addCallback(id: 0, callback) }) { callback(self) }
+        if !state.withHandoff(self, { $0.addCallback(id: 0, callback) }) { callback(self) }
     }
 
     /// Adds a removable callback for `wait` and `asCompleted`; `nil` (and nothing
     /// registered) when the future is already done.
     func addObserver(_ callback: @escaping @Sendable (Future<Value>) -> Void) -> UInt64? {
         let id = Waiter.nextID()
-        return state.withLock { $0.addCallback(id: id, callback) } ? id : nil
+        return state.withHandoff(self) { $0.addCallback(id: id, callback) } ? id : nil
     }
 
     /// Withdraws an observer that has not been called.
     func removeObserver(id: UInt64) {
-        state.withLock { $0.removeCallback(id: id) }
+        state.withHandoff(self) { $0.removeCallback(id: id) }
     }
 
     // MARK: The executor's side
@@ -191,7 +193,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     /// executor must then not run the work). Throws `.invalidState` when it is already
     /// running or finished.
     public func setRunningOrNotifyCancel() throws -> Bool {
-        switch state.withLock({ $0.setRunning() }) {
+        switch state.withHandoff(self, { $0.setRunning() }) {
         case .run: return true
         case .cancelled: return false
         case .invalid: throw ThreadingError.invalidState("future already running or finished")
@@ -213,7 +215,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
 
     @usableFromInline
     func complete(_ outcome: FutureOutcome<Value>) throws {
-        switch state.withLock({ $0.complete(outcome) }) {
+        switch state.withHandoff(self, { $0.complete(outcome) }) {
         case .completed(let listeners):
             deliver(listeners)
         case .invalid:
@@ -226,10 +228,10 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     /// or error. Inlinable, so a pool's client specialises it for `Value`.
     @inlinable
     func runQueuedWork() {
-        guard let work = state.withLock({ $0.takeWork() }) else { return }
+        guard let work = state.withHandoff(self, { $0.takeWork() }) else { return }
         let outcome: FutureOutcome<Value>
         do { outcome = .success(try work()) } catch { outcome = .failure(error) }
-        if state.withLock({ $0.completeQuietly(outcome) }) { return }
+        if state.withHandoff(self, { $0.completeQuietly(outcome) }) { return }
         // Someone listens. Only this worker moves a running future on, so completing
         // cannot be refused.
         try? complete(outcome)

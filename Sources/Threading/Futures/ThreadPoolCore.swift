@@ -31,7 +31,7 @@ final class ThreadPoolCore: Sendable {
     /// Queues `item`; throws `ExecutorError.shutDown` / `.broken` when refused.
     @usableFromInline
     func submit(_ item: PoolItem) throws(ExecutorError) {
-        let action = state.withLock { state in
+        let action = state.withHandoff(self) { state in
             defer { queued.store(state.queue.count, ordering: .relaxed) }
             return state.submit(item)
         }
@@ -46,7 +46,7 @@ final class ThreadPoolCore: Sendable {
     /// Queues a task's job: like `submit` while running; after shutdown, queued while a
     /// worker is left, and otherwise handed to Swift's global executor.
     func enqueue(_ item: PoolItem) {
-        let action = state.withLock { state -> State.SubmitAction? in
+        let action = state.withHandoff(self) { state -> State.SubmitAction? in
             switch state.phase {
             case .running: return state.submit(item)
             case .shutDown, .broken: return state.enqueueAfterClose(item) ? .queued : nil
@@ -63,13 +63,13 @@ final class ThreadPoolCore: Sendable {
 
     private func startWorker(_ index: Int) throws(ExecutorError) {
         let thread = OSThread(name: "\(prefix)_\(index)", daemon: true) { [self] in work() }
-        threads.withLock { $0.append(thread) }
+        threads.withHandoff(self) { $0.append(thread) }
         ThreadPoolRegistry.add(self)
         do {
             try thread.start()
         } catch {
             let message = "cannot start a worker thread: \(error)"
-            let orphans = state.withLock { $0.workerFailedToStart(message) }
+            let orphans = state.withHandoff(self) { $0.workerFailedToStart(message) }
             guard !orphans.isEmpty else { return }
             for item in orphans { item.runElsewhere(failing: .broken(message)) }
             ThreadPoolRegistry.remove(self)
@@ -92,7 +92,7 @@ final class ThreadPoolCore: Sendable {
         let parker = WorkerParker()
         while true {
             parker.rearm()
-            let next = state.withLock { state in
+            let next = state.withHandoff(self) { state in
                 defer { queued.store(state.queue.count, ordering: .relaxed) }
                 return state.next(parker)
             }
@@ -108,7 +108,7 @@ final class ThreadPoolCore: Sendable {
                     cthreading_cpu_relax()
                     spins += 1
                 }
-                let afterSpin = state.withLock { state in
+                let afterSpin = state.withHandoff(self) { state in
                     defer { queued.store(state.queue.count, ordering: .relaxed) }
                     return state.endSpin(parker)
                 }
@@ -133,7 +133,7 @@ final class ThreadPoolCore: Sendable {
     private func initializerFailed(_ error: any Error) {
         StandardError.write("Exception in initializer of \(OSThread.current.name): \(error)\n")
         let message = "a thread initializer failed, the thread pool is not usable anymore"
-        let action = state.withLock { $0.initializerFailed(message) }
+        let action = state.withHandoff(self) { $0.initializerFailed(message) }
         for parker in action.wake { parker.unpark() }
         for item in action.failed { item.fail(action.error) }
         for item in action.orphaned { item.runElsewhere(failing: action.error) }
@@ -145,20 +145,20 @@ final class ThreadPoolCore: Sendable {
     /// No more submissions; with `cancelFutures`, queued futures are cancelled; with
     /// `wait`, returns once every worker has exited (so all work it took has finished).
     func shutdown(wait: Bool, cancelFutures: Bool) {
-        let action = state.withLock { $0.shutdown(cancelFutures: cancelFutures) }
+        let action = state.withHandoff(self) { $0.shutdown(cancelFutures: cancelFutures) }
         for item in action.cancelled { item.cancel() }
         for parker in action.wake { parker.unpark() }
         guard wait else { return }
         let me = OSThread.currentIfKnown
-        for thread in threads.withLock({ $0 }) where thread !== me {
+        for thread in threads.withHandoff(self, { $0 }) where thread !== me {
             try? thread.join()
         }
     }
 
     /// For tests: workers alive and idle now (snapshots).
     var counts: (workers: Int, idle: Int, started: Int) {
-        state.withLock { ($0.workerCount, $0.idleCount, $0.startedCount) }
+        state.withHandoff(self) { ($0.workerCount, $0.idleCount, $0.startedCount) }
     }
 
-    var isClosed: Bool { state.withLock { $0.phase != .running } }
+    var isClosed: Bool { state.withHandoff(self) { $0.phase != .running } }
 }

@@ -27,7 +27,7 @@ public func wait<T>(
     for future in notDone {
         let id = future.addObserver { future in
             let failed = returnWhen == .firstException && future.outcome?.isFailure == true
-            let count = progress.withLock { count in
+            let count = progress.withHandoff(reached) { count in
                 count += 1
                 return count
             }
@@ -38,7 +38,7 @@ public func wait<T>(
         } else {
             // Done meanwhile: count it as the observer would have.
             let failed = returnWhen == .firstException && future.outcome?.isFailure == true
-            let count = progress.withLock { count in
+            let count = progress.withHandoff(reached) { count in
                 count += 1
                 return count
             }
