@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A flag threads and tasks can wait for, Python's `threading.Event`.
 ///
 /// `set()` makes the flag true and wakes every waiter; `clear()` makes it false; `wait`
@@ -15,13 +13,17 @@ import Synchronization
 /// A waiter woken by `set()` returns `true` even if another thread cleared the flag
 /// before it ran. Happens-before: everything before `set()` → every `wait` it ends.
 public final class Event: Sendable {
-    private let state = Mutex(EventState())
+    private let state = StateLock(EventState())
 
     /// A new event, its flag false.
     public init() {}
 
     /// The flag now: a snapshot.
     public var isSet: Bool { state.withLock { $0.isSet } }
+
+    /// How many threads and tasks are listed as waiting: a snapshot, for tests that must
+    /// know a waiter is parked before they fire the trigger.
+    var waitingCount: Int { state.withLock { $0.waiters.count } }
 
     /// Makes the flag true and wakes every waiting thread and task.
     public func set() {
