@@ -179,9 +179,8 @@ struct FutureState<Value: Sendable>: Sendable {
     /// cancelled (then `nil`).
     @inlinable
     mutating func takeWork() -> (@Sendable () throws -> Value)? {
-        guard case .pending = phase, let taken = work else { return nil }
+        guard case .pending = phase, let taken = work.take() else { return nil }
         phase = .running
-        work = nil
         return taken
     }
 
