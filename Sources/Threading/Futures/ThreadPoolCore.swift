@@ -72,7 +72,7 @@ final class ThreadPoolCore: Sendable {
             let orphans = state.withHandoff(self) { $0.workerFailedToStart(message) }
             guard !orphans.isEmpty else { return }
             for item in orphans { item.runElsewhere(failing: .broken(message)) }
-            ThreadPoolRegistry.remove(self)
+            allWorkersExited()
             throw .broken(message)
         }
     }
@@ -118,13 +118,13 @@ final class ThreadPoolCore: Sendable {
                     item.run()
                 case .sleep: parker.park(spin: true)
                 case .exit(let last):
-                    if last { ThreadPoolRegistry.remove(self) }
+                    if last { allWorkersExited() }
                     return
                 case .spin: break  // endSpin never asks to spin again
                 }
             case .sleep: parker.park(spin: true)
             case .exit(let last):
-                if last { ThreadPoolRegistry.remove(self) }
+                if last { allWorkersExited() }
                 return
             }
         }
@@ -137,7 +137,16 @@ final class ThreadPoolCore: Sendable {
         for parker in action.wake { parker.unpark() }
         for item in action.failed { item.fail(action.error) }
         for item in action.orphaned { item.runElsewhere(failing: action.error) }
-        if action.last { ThreadPoolRegistry.remove(self) }
+        if action.last { allWorkersExited() }
+    }
+
+    /// The pool is closed and its last worker is leaving: every item taken has finished.
+    /// Forget the worker threads — their bodies hold this core, so keeping them would be
+    /// a reference cycle — and leave the exit-time registry. An `OSThread` dropped
+    /// unjoined detaches its pthread.
+    private func allWorkersExited() {
+        threads.withHandoff(self) { $0.removeAll() }
+        ThreadPoolRegistry.remove(self)
     }
 
     // MARK: Shutting down
