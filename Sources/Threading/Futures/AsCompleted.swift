@@ -97,8 +97,13 @@ final class AsCompletedBox<T: Sendable>: Sendable {
         deadline = .after(timeout)
         var seen = Set<ObjectIdentifier>()
         let unique = futures.filter { seen.insert(ObjectIdentifier($0)).inserted }
-        let done = unique.filter(\.isDone)
-        let pending = unique.filter { !$0.isDone }
+        // One look per future: a future that ends between two looks must land in exactly
+        // one of the lists.
+        var done: [Future<T>] = []
+        var pending: [Future<T>] = []
+        for future in unique {
+            if future.isDone { done.append(future) } else { pending.append(future) }
+        }
         let shared = AsCompletedShared(AsCompletedState<T>(pending: pending.count, finished: done))
         self.shared = shared
         var observers: [(Future<T>, UInt64)] = []

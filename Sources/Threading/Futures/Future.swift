@@ -1,3 +1,4 @@
+import CThreadingShims
 import Synchronization
 
 /// The eventual outcome of some work, Python's `concurrent.futures.Future`.
@@ -137,7 +138,15 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     /// Blocks the calling thread until done or `deadline`; `true` when done. A brief spin
     /// first: a tiny task's result usually arrives within microseconds.
     private func blockingWait(deadline: Deadline) -> Bool {
-        blockAsWaiter(deadline: deadline, spin: deadline.instant == nil || !deadline.hasPassed) { waiter in
+        if deadline.instant == nil || !deadline.hasPassed {
+            // A pool's tiny task usually ends within microseconds: look a few times, with
+            // pauses between so the worker finishing it is not slowed by the lock.
+            for _ in 0..<(WorkerParker.spinLimit / 32) {
+                for _ in 0..<32 { cthreading_cpu_relax() }
+                if state.withHandoff(self, { $0.isDone }) { return true }
+            }
+        }
+        return blockAsWaiter(deadline: deadline, spin: false) { waiter in
             state.withHandoff(self) { $0.wait(waiter) }
         } withdraw: { id in
             state.withHandoff(self) { $0.withdraw(id: id) } != nil
