@@ -40,9 +40,10 @@ public struct Workload: Sendable {
 
     /// W1–W10, in order.
     public static let all: [Workload] = [
-        .unavailable(
-            "W1", "pool_tiny", unit: "tasks/s", higherIsBetter: true, fullN: 100_000, quickN: 20_000,
-            requires: "ThreadPoolExecutor (branch futures)"),
+        Workload(
+            id: "W1", name: "pool_tiny", unit: "tasks/s", higherIsBetter: true, fullN: 100_000,
+            quickN: 20_000,
+            requires: nil, measure: { n, _ in try Workloads.poolTiny(n) }),
         Workload(
             id: "W2", name: "queue_spsc", unit: "items/s", higherIsBetter: true, fullN: 1_000_000,
             quickN: 100_000,

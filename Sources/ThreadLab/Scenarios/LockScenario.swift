@@ -22,16 +22,16 @@ public enum LockScenario {
 
         let first = FakeDataStore(pause: pause, log: context.log)
         context.log("Method 1 (acquire/release). Starting value is \(first.value)")
-        try WorkerThreads.run(
-            count: 2, prefix: "ThreadPoolExecutor-1", jobs: names.map { name in { first.lockedUpdate(name) } }
-        )
+        try withThreadPool(maxWorkers: 2, threadNamePrefix: "ThreadPoolExecutor-1") { executor in
+            for name in names { _ = try executor.submit { first.lockedUpdate(name) } }
+        }
         context.log("Method 1. Ending value is \(first.value)")
 
         let second = FakeDataStore(pause: pause, log: context.log)
         context.log("Method 2 (withLock). Starting value is \(second.value)")
-        try WorkerThreads.run(
-            count: 2, prefix: "ThreadPoolExecutor-2",
-            jobs: names.map { name in { second.withLockUpdate(name) } })
+        try withThreadPool(maxWorkers: 2, threadNamePrefix: "ThreadPoolExecutor-2") { executor in
+            for name in names { _ = try executor.submit { second.withLockUpdate(name) } }
+        }
         context.log("Method 2. Ending value is \(second.value)")
 
         context.log("High contention: \(threads) threads × \(incrementsPerThread) increments under one lock")

@@ -32,36 +32,34 @@ public enum ProducerConsumerScenario {
         let maxSize = SharedInt()
         @Sendable func shouldLog(_ count: Int) -> Bool { count <= 5 || count % 10 == 0 }
 
-        let producer = OSThread(name: "ThreadPoolExecutor-0_0") {
-            defer { producerDone.set() }
-            while !event.isSet {
-                let message = Int.random(in: 1...11)
-                LabClock.sleep(producerPace)  // "the network"
-                try pipeline.put(message)
-                let count = produced.add(1)
-                maxSize.raise(to: pipeline.count)
-                if shouldLog(count) { log("Producer got message: \(message) (#\(count))") }
+        try withThreadPool(maxWorkers: 2, threadNamePrefix: "ThreadPoolExecutor-0") { executor in
+            _ = try executor.submit {
+                defer { producerDone.set() }
+                while !event.isSet {
+                    let message = Int.random(in: 1...11)
+                    LabClock.sleep(producerPace)  // "the network"
+                    try pipeline.put(message)
+                    let count = produced.add(1)
+                    maxSize.raise(to: pipeline.count)
+                    if shouldLog(count) { log("Producer got message: \(message) (#\(count))") }
+                }
+                log("Producer received event. Exiting")
             }
-            log("Producer received event. Exiting")
-        }
-        let consumer = OSThread(name: "ThreadPoolExecutor-0_1") {
-            while !producerDone.isSet || !pipeline.isEmpty {
-                guard let message = try? pipeline.get(timeout: .milliseconds(10)) else { continue }
-                let count = consumed.add(1)
-                let size = pipeline.count
-                maxSize.raise(to: size)
-                if shouldLog(count) { log("Consumer storing message: \(message) (size=\(size))") }
-                LabClock.sleep(consumerPace)
+            _ = try executor.submit {
+                while !producerDone.isSet || !pipeline.isEmpty {
+                    guard let message = try? pipeline.get(timeout: .milliseconds(10)) else { continue }
+                    let count = consumed.add(1)
+                    let size = pipeline.count
+                    maxSize.raise(to: size)
+                    if shouldLog(count) { log("Consumer storing message: \(message) (size=\(size))") }
+                    LabClock.sleep(consumerPace)
+                }
+                log("Consumer received event. Exiting")
             }
-            log("Consumer received event. Exiting")
+            LabClock.sleep(runFor)
+            log("Main: about to set event")
+            event.set()
         }
-        try producer.start()
-        try consumer.start()
-        LabClock.sleep(runFor)
-        log("Main: about to set event")
-        event.set()
-        try producer.join()
-        try consumer.join()
         let (p, c, m) = (produced.value, consumed.value, maxSize.value)
         let summary =
             "\(p) items produced, \(c) consumed; the queue never held more than \(m) (maxsize \(maxsize))"

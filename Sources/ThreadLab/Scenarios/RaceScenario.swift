@@ -17,9 +17,9 @@ public enum RaceScenario {
         let gate = FakeDataStore.ReadGate(parties: 2)
         context.log("Testing update. Starting value is \(store.value)")
         let names = ["First", "Second", "Third"]
-        try WorkerThreads.run(
-            count: 2, prefix: "ThreadPoolExecutor-0",
-            jobs: names.map { name in { store.update(name, gate: gate) } })
+        try withThreadPool(maxWorkers: 2, threadNamePrefix: "ThreadPoolExecutor-0") { executor in
+            for name in names { _ = try executor.submit { store.update(name, gate: gate) } }
+        }
         context.log("Testing update. Ending value is \(store.value)")
         let final = store.value
         let summary = "\(names.count) updates without a lock ended at \(final) — \(names.count - final) lost"

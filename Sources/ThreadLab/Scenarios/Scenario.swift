@@ -13,10 +13,8 @@ public struct Scenario: Sendable {
         Scenario(name: "daemon", title: "daemon threads end with the program (3.2)") {
             try DaemonScenario.run($0).verdict
         },
-        Scenario(name: "pool", title: "ThreadPoolExecutor: submit, result, map (3.3)") { _ in
-            PendingScenario.verdict(
-                "pool", requires: "ThreadPoolExecutor (branch futures)",
-                shows: "two tasks summing 0..<10000 on a pool of 3 workers")
+        Scenario(name: "pool", title: "ThreadPoolExecutor: submit, result, map (3.3)") {
+            try PoolScenario.run($0).verdict
         },
         Scenario(name: "race", title: "a lost update without a lock (3.4)") {
             try RaceScenario.run($0).verdict
