@@ -122,9 +122,13 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
     /// `.joinCurrentThread` when a thread joins itself.
     public func join() throws {
         try checkJoinable()
+        let wait =
+            DiagnosticsHooks.isActive
+            ? DiagnosticsHooks.waitBegan(.threadJoin, object: self, label: name) : nil
         while finishedWord.load() == 0 {
             _ = finishedWord.wait(whileEquals: 0, deadline: .never)
         }
+        DiagnosticsHooks.waitEnded(wait, satisfied: true)
     }
 
     /// Blocks at most `timeout`; returns `true` when the thread has finished (Python's
@@ -134,11 +138,17 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
         try checkTimeout(timeout)
         try checkJoinable()
         let deadline = Deadline.after(timeout)
+        let wait =
+            DiagnosticsHooks.isActive
+            ? DiagnosticsHooks.waitBegan(.threadJoin, object: self, label: name) : nil
         while finishedWord.load() == 0 {
             if !finishedWord.wait(whileEquals: 0, deadline: deadline) {
-                return finishedWord.load() == 1
+                let finished = finishedWord.load() == 1
+                DiagnosticsHooks.waitEnded(wait, satisfied: finished)
+                return finished
             }
         }
+        DiagnosticsHooks.waitEnded(wait, satisfied: true)
         return true
     }
 
@@ -159,11 +169,13 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
         ThreadRegistry.setCurrent(self)
         setKernelName(name)
         started.unpark()
+        if DiagnosticsHooks.isActive { DiagnosticsHooks.threadStarted() }
         do {
             try body?()
         } catch {
             ThreadRegistry.reportUncaught(error, in: self)
         }
+        if DiagnosticsHooks.isActive { DiagnosticsHooks.threadEnded() }
         attributes.withLock { $0.lifecycle.didFinish() }
         ThreadRegistry.didFinish(self)
         finishedWord.store(1)

@@ -1,0 +1,297 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import Threading
+
+/// The diagnostics are process-wide (one checker mode, one order graph, one tracing
+/// session), so every diagnostics suite is nested here and runs serialized.
+@Suite(.serialized, .timeLimit(.minutes(1)))
+struct DiagnosticsTests {}
+
+/// Collects the violations the checker reports.
+final class ViolationLog: Sendable {
+    private let items = Mutex<[LockOrderViolation]>([])
+    func append(_ violation: LockOrderViolation) { items.withLock { $0.append(violation) } }
+    var all: [LockOrderViolation] { items.withLock { $0 } }
+}
+
+/// Runs `body` with the checker in `.report` mode, a fresh graph and a handler that
+/// collects violations; turns the checker off afterwards.
+func withLockOrderChecking(_ body: (ViolationLog) throws -> Void) rethrows {
+    let log = ViolationLog()
+    LockOrderChecking.reset()
+    LockOrderChecking.setReportHandler { log.append($0) }
+    LockOrderChecking.mode = .report
+    defer {
+        LockOrderChecking.mode = .off
+        LockOrderChecking.reset()
+    }
+    try body(log)
+}
+
+/// Runs `body` on a new thread named `name` and waits for it: the edges of these tests are
+/// seen on different threads, one after the other, so nothing really deadlocks.
+func onThread(_ name: String, _ body: @escaping @Sendable () throws -> Void) throws {
+    try joinAll([spawn(name: name, body)])
+}
+
+extension DiagnosticsTests {
+    @Suite struct LockOrderCheckingTests {
+        @Test func oppositeOrdersOnTwoThreadsAreReported() throws {
+            try withLockOrderChecking { log in
+                let a = Lock(name: "accounts")
+                let b = Lock(name: "ledger")
+                let forwardLine = #line + 1
+                try onThread("forward") { a.withLock { b.withLock {} } }
+                #expect(log.all.isEmpty)
+                let backwardLine = #line + 1
+                try onThread("backward") { b.withLock { a.withLock {} } }
+
+                let violations = log.all
+                try #require(violations.count == 1)
+                let violation = violations[0]
+                #expect(violation.cycle == ["accounts", "ledger"])
+                let text = violation.description
+                for needle in [
+                    "\"accounts\"", "\"ledger\"", "\"forward\"", "\"backward\"",
+                    "LockOrderCheckingTests.swift:\(forwardLine)",
+                    "LockOrderCheckingTests.swift:\(backwardLine)",
+                ] {
+                    #expect(text.contains(needle), "missing \(needle) in \(text)")
+                }
+            }
+        }
+
+        @Test func eachCycleIsReportedOnce() throws {
+            try withLockOrderChecking { log in
+                let a = Lock(name: "a")
+                let b = Lock(name: "b")
+                try onThread("forward") { a.withLock { b.withLock {} } }
+                for _ in 0..<3 {
+                    try onThread("backward") { b.withLock { a.withLock {} } }
+                }
+                #expect(log.all.count == 1)
+            }
+        }
+
+        @Test func threeLockCycleOverThreeThreadsReportsShortestCycle() throws {
+            try withLockOrderChecking { log in
+                let a = Lock(name: "A")
+                let b = Lock(name: "B")
+                let c = Lock(name: "C")
+                let x = Lock(name: "X")
+                let y = Lock(name: "Y")
+                // A longer way from A to B: A → X → Y → B. The report must not take it.
+                try onThread("detour") { a.withLock { x.withLock { y.withLock { b.withLock {} } } } }
+                try onThread("one") { a.withLock { b.withLock {} } }
+                try onThread("two") { b.withLock { c.withLock {} } }
+                #expect(log.all.isEmpty)
+                try onThread("three") { c.withLock { a.withLock {} } }
+
+                let violations = log.all
+                try #require(violations.count == 1)
+                #expect(violations[0].cycle == ["A", "B", "C"])
+                for thread in ["\"one\"", "\"two\"", "\"three\""] {
+                    #expect(violations[0].description.contains(thread))
+                }
+                #expect(!violations[0].description.contains("\"detour\""))
+            }
+        }
+
+        @Test func consistentOrderOverManyThreadsIsNotReported() throws {
+            try withLockOrderChecking { log in
+                let locks = (0..<3).map { Lock(name: "level-\($0)") }
+                let counter = Unguarded()
+                let threads = 4
+                let rounds = Stress.size(100_000) / (threads * locks.count)
+                let workers = try (0..<threads).map { index in
+                    try spawn(name: "worker-\(index)") {
+                        for _ in 0..<rounds {
+                            locks[0].withLock {
+                                locks[1].withLock { locks[2].withLock { counter.value += 1 } }
+                            }
+                        }
+                    }
+                }
+                try joinAll(workers)
+                #expect(locks[0].withLock { counter.value } == threads * rounds)
+                #expect(log.all.isEmpty)
+            }
+        }
+
+        @Test func tryAcquireAddsNoEdgeToTheLockItTakes() throws {
+            try withLockOrderChecking { log in
+                let a = Lock(name: "a")
+                let b = Lock(name: "b")
+                try onThread("trying") {
+                    a.withLock {
+                        if b.tryAcquire() { try? b.release() }
+                    }
+                }
+                try onThread("backward") { b.withLock { a.withLock {} } }
+                #expect(log.all.isEmpty)
+            }
+        }
+
+        @Test func lockTakenByTryAcquireIsHeldForLaterEdges() throws {
+            try withLockOrderChecking { log in
+                let a = Lock(name: "a")
+                let b = Lock(name: "b")
+                try onThread("trying") {
+                    if a.tryAcquire() {
+                        b.withLock {}
+                        try? a.release()
+                    }
+                }
+                try onThread("backward") { b.withLock { a.withLock {} } }
+                #expect(log.all.map(\.cycle) == [["a", "b"]])
+            }
+        }
+
+        @Test func releaseOnAnotherThreadLeavesNoStaleHeldLock() throws {
+            try withLockOrderChecking { log in
+                let semaphoreLike = Lock(name: "handed-over")
+                let other = Lock(name: "other")
+                let released = Event()
+                let taken = Event()
+                let owner = try spawn(name: "owner") {
+                    semaphoreLike.acquire()
+                    taken.set()
+                    released.wait()
+                    // The lock is no longer held by this thread: no edge handed-over → other.
+                    other.withLock {}
+                }
+                try #require(try taken.wait(timeout: Delay.bound))
+                try onThread("releaser") { try semaphoreLike.release() }
+                released.set()
+                try joinAll([owner])
+                try onThread("backward") { other.withLock { semaphoreLike.withLock {} } }
+                #expect(log.all.isEmpty)
+            }
+        }
+
+        @Test func timedAcquisitionAddsAnEdge() throws {
+            try withLockOrderChecking { log in
+                let a = Lock(name: "a")
+                let b = Lock(name: "b")
+                try onThread("forward") {
+                    a.withLock { if (try? b.acquire(timeout: Delay.bound)) == true { try? b.release() } }
+                }
+                try onThread("backward") { b.withLock { a.withLock {} } }
+                #expect(log.all.count == 1)
+            }
+        }
+
+        @Test func resetForgetsTheGraph() throws {
+            try withLockOrderChecking { log in
+                let a = Lock(name: "a")
+                let b = Lock(name: "b")
+                try onThread("forward") { a.withLock { b.withLock {} } }
+                LockOrderChecking.reset()
+                try onThread("backward") { b.withLock { a.withLock {} } }
+                #expect(log.all.isEmpty)
+            }
+        }
+
+        @Test func offModeRecordsNothing() throws {
+            let log = ViolationLog()
+            LockOrderChecking.reset()
+            LockOrderChecking.setReportHandler { log.append($0) }
+            LockOrderChecking.mode = .off
+            #expect(LockOrderChecking.mode == .off)
+            let a = Lock(name: "a")
+            let b = Lock(name: "b")
+            try onThread("forward") { a.withLock { b.withLock {} } }
+            try onThread("backward") { b.withLock { a.withLock {} } }
+            #expect(log.all.isEmpty)
+        }
+
+        @Test func abortModeEndsTheProcessWithTheReportOnStandardError() throws {
+            let outcome = try runExitProbe("lock-order-abort")
+            #expect(outcome.status != 0)
+            #expect(outcome.stderr.contains("lock-order violation"))
+            #expect(outcome.stderr.contains("\"probe-A\""))
+            #expect(outcome.stderr.contains("\"probe-B\""))
+            #expect(!outcome.stdout.contains("finished"))
+        }
+
+        @Test func environmentVariableSetsTheMode() throws {
+            let aborted = try runExitProbe("lock-order-env", environment: ["THREADING_LOCK_ORDER": "abort"])
+            #expect(aborted.status != 0)
+            #expect(aborted.stderr.contains("lock-order violation"))
+            let reported = try runExitProbe("lock-order-env", environment: ["THREADING_LOCK_ORDER": "report"])
+            #expect(reported.status == 0)
+            #expect(reported.stderr.contains("lock-order violation"))
+            #expect(reported.stdout.contains("finished"))
+            let off = try runExitProbe("lock-order-env", environment: ["THREADING_LOCK_ORDER": "off"])
+            #expect(off.status == 0)
+            #expect(off.stderr.isEmpty)
+        }
+    }
+
+    /// The order graph alone, without threads.
+    @Suite struct LockOrderGraphTests {
+        func edge(_ from: UInt64, _ to: UInt64) -> LockOrderGraph.Edge {
+            LockOrderGraph.Edge(
+                from: from, to: to, fromName: "L\(from)", toName: "L\(to)", fromSite: .unknown,
+                toSite: .unknown,
+                threadName: "t", threadID: 1)
+        }
+
+        @Test func shortestCycleThroughTheNewEdge() {
+            var graph = LockOrderGraph()
+            for (from, to) in [(1, 2), (2, 3), (1, 4), (4, 5), (5, 3), (3, 6)] as [(UInt64, UInt64)] {
+                #expect(graph.add(edge(from, to)) == nil)
+            }
+            let cycle = graph.add(edge(3, 1))
+            #expect(cycle?.map(\.from) == [3, 1, 2])
+            // The same cycle again (a different edge of it closing it) is not reported twice.
+            #expect(graph.add(edge(3, 1)) == nil)
+        }
+
+        @Test func duplicateAndSelfEdgesAreIgnored() {
+            var graph = LockOrderGraph()
+            #expect(graph.add(edge(1, 1)) == nil)
+            #expect(graph.add(edge(1, 2)) == nil)
+            #expect(graph.add(edge(1, 2)) == nil)
+            #expect(graph.edgeCount == 1)
+        }
+
+        @Test func canonicalRotationStartsAtTheSmallestID() {
+            #expect(LockOrderGraph.canonical([5, 2, 9]) == [2, 9, 5])
+        }
+    }
+}
+
+struct ProbeOutcome {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs `ThreadingExitProbe MODE`, which sits next to the test bundle in the build folder.
+func runExitProbe(_ mode: String, environment: [String: String] = [:]) throws -> ProbeOutcome {
+    let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    let path = exe.deletingLastPathComponent().appendingPathComponent("ThreadingExitProbe").path
+    try #require(FileManager.default.isExecutableFile(atPath: path), "no probe at \(path)")
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = [mode]
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    let exited = Event()
+    process.terminationHandler = { _ in exited.set() }
+    try process.run()
+    let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    if try !exited.wait(timeout: Delay.bound) {
+        process.terminate()
+        Issue.record("probe \(mode) did not exit within \(Delay.bound)")
+        _ = try exited.wait(timeout: Delay.bound)
+    }
+    return ProbeOutcome(status: process.terminationStatus, stdout: stdout, stderr: stderr)
+}
