@@ -16,7 +16,8 @@ import Synchronization
 ///
 /// ## Which primitive calls what
 /// - Locks (`Lock`, `RLock`, and so `Condition`'s lock): `lockWillAcquire` before a
-///   blocking acquisition, `lockWaitBegan` once it is about to sleep, `lockDidAcquire`
+///   blocking acquisition, `lockWaitBegan` once it is about to sleep (and
+///   `lockGaveUp` if a timed acquisition then times out), `lockDidAcquire`
 ///   after any successful acquisition (`blocking: false` for `tryAcquire`),
 ///   `lockWillRelease` *before* the lock word is released. An `RLock` calls them only for
 ///   its outermost acquisition and its final release (reentrancy adds no edge).
@@ -74,6 +75,11 @@ enum DiagnosticsHooks {
     /// thread stuck in a deadlock as waiting until the trace ends).
     static func lockWaitBegan(_ lock: LockIdentity) {
         if isTracing { TraceRecorder.record(.lockWaitBegan, object: lock.id, label: lock.name) }
+    }
+
+    /// A timed acquisition that called `lockWaitBegan` timed out without the lock.
+    static func lockGaveUp(_ lock: LockIdentity) {
+        if isTracing { TraceRecorder.record(.lockGaveUp, object: lock.id, label: lock.name) }
     }
 
     /// `lock` was acquired; `waitedSince` is when the caller began to wait, if it waited.

@@ -6,6 +6,8 @@ enum TraceKind: UInt8, Sendable {
     /// A lock was acquired; `start` is when the wait began (== `time` if it did not wait);
     /// `value` is 1 for a blocking acquisition, 0 for `tryAcquire`.
     case lockAcquired
+    /// A timed acquisition gave up waiting.
+    case lockGaveUp
     case lockReleased
     /// A blocking wait (see `TraceWaitKind`) began / ended; on the end record `start` is
     /// when it began and `value` 1 if it was satisfied, 0 on timeout or cancellation.

@@ -76,6 +76,7 @@ public final class Lock: Lockable, CustomStringConvertible {
                 DiagnosticsHooks.lockWaitBegan(identity)
             }
             taken = acquireSlow(deadline: .after(timeout))
+            if !taken, observed { DiagnosticsHooks.lockGaveUp(identity) }
         }
         if taken, observed {
             DiagnosticsHooks.lockDidAcquire(identity, at: site, blocking: true, waitedSince: start)
