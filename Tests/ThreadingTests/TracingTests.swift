@@ -104,7 +104,7 @@ extension DiagnosticsTests {
             let event = Event()
             lock.acquire()
             Tracing.start()
-            try onThread("waiter") {
+            try onThread("diag-waiter") {
                 let gotLock = try lock.acquire(timeout: Delay.short)
                 let wasSet = try event.wait(timeout: Delay.short)
                 #expect(!gotLock)
@@ -116,7 +116,7 @@ extension DiagnosticsTests {
             defer { try? FileManager.default.removeItem(atPath: path) }
             try trace.writeChromeTrace(to: path)
             let parsed = try ParsedChromeTrace(path: path)
-            let spans = parsed.events("X", on: "waiter")
+            let spans = parsed.events("X", on: "diag-waiter")
             let lockWait = try #require(spans.first { $0["cat"] as? String == "lock-wait" })
             #expect((lockWait["dur"] as? Double ?? 0) >= 15_000)
             #expect((lockWait["args"] as? [String: Any])?["satisfied"] as? Bool == false)
@@ -157,14 +157,14 @@ extension DiagnosticsTests {
             let rounds = Stress.size(20_000)
             Tracing.start()
             let workers = try (0..<threads).map { index in
-                try spawn(name: "busy-\(index)") {
+                try spawn(name: "diag-busy-\(index)") {
                     for _ in 0..<rounds { lock.withLock {} }
                 }
             }
             try joinAll(workers)
             let trace = Tracing.stop()
             for index in 0..<threads {
-                let thread = try #require(trace.threads.first { $0.name == "busy-\(index)" })
+                let thread = try #require(trace.threads.first { $0.name == "diag-busy-\(index)" })
                 #expect(thread.records.filter { $0.kind == .lockReleased }.count == rounds)
             }
         }

@@ -89,9 +89,9 @@ enum DiagnosticsHooks {
         _ lock: LockIdentity, at site: AcquisitionSite, blocking: Bool,
         waitedSince: ContinuousClock.Instant?
     ) {
-        let context = ThreadDiagnostics.current
-        if isChecking { context.pushHeld(lock, at: site, blocking: blocking) }
+        if isChecking { ThreadDiagnostics.currentState.pointee.pushHeld(lock, at: site, blocking: blocking) }
         if isTracing {
+            let context = ThreadDiagnostics.current
             let now = TraceClock.now()
             let start = waitedSince.map { TraceClock.ticks(of: $0) } ?? now
             context.record(
@@ -105,11 +105,10 @@ enum DiagnosticsHooks {
     /// that acquired it: a `Lock` is a binary semaphore). Call it before the release
     /// takes effect so no other thread can acquire the lock in between.
     static func lockWillRelease(_ lock: LockIdentity) {
-        let context = ThreadDiagnostics.current
         if isChecking || lock.holderToken.load(ordering: .relaxed) != 0 {
-            context.popHeld(lock)
+            ThreadDiagnostics.currentState.pointee.popHeld(lock)
         }
-        if isTracing { context.record(.lockReleased, object: lock.id, label: lock.name) }
+        if isTracing { ThreadDiagnostics.current.record(.lockReleased, object: lock.id, label: lock.name) }
     }
 
     /// Kept for primitives written against the first version of the hooks: the same as

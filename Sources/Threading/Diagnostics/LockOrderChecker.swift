@@ -20,7 +20,6 @@ enum LockOrderChecker {
     private static let epoch = Atomic<UInt64>(1)
     /// Bumped by `reset()`: threads' caches of known edges are dropped.
     private static let graphGeneration = Atomic<UInt64>(1)
-    private static let tokens = Atomic<UInt64>(1)
 
     /// Exit status of `.abort`: EX_SOFTWARE.
     static let abortStatus: Int32 = 70
@@ -57,33 +56,39 @@ enum LockOrderChecker {
 
     static var currentEpoch: UInt64 { epoch.load(ordering: .relaxed) }
 
-    static func nextToken() -> UInt64 { tokens.add(1, ordering: .relaxed).newValue }
-
     /// Before a blocking acquisition of `lock` at `site`: adds an edge from every lock the
     /// thread holds, and reports any cycle the new edges close.
     static func willAcquire(_ lock: LockIdentity, at site: AcquisitionSite) {
-        let context = ThreadDiagnostics.current
-        context.pruneHeld()
-        guard !context.held.isEmpty else { return }
+        let state = ThreadDiagnostics.currentState
+        if state.pointee.held.isEmpty { return }
+        state.pointee.pruneHeld()
+        if state.pointee.held.isEmpty { return }
         // Already held by this thread: reentrancy (or a self-deadlock), never an edge.
-        if context.held.contains(where: { $0.lock === lock }) { return }
+        if state.pointee.held.contains(where: { $0.lock === lock }) { return }
         let generation = graphGeneration.load(ordering: .relaxed)
-        if context.knownEdgesGeneration != generation {
-            context.knownEdges = []
-            context.knownEdgesGeneration = generation
+        if state.pointee.knownEdgesGeneration != generation {
+            state.pointee.knownEdges = []
+            state.pointee.knownEdgesGeneration = generation
         }
         var fresh: [LockOrderGraph.Edge] = []
+        var thread: (name: String, id: Int64)?
         // As lockdep does: an edge from the most recently acquired lock, and from the
         // locks below it down to the first one taken by a blocking acquisition (edges
         // from locks further down already lead to it, so the order is implied).
-        for held in context.held.reversed() {
+        for held in state.pointee.held.reversed() {
             let key = LockOrderGraph.EdgeKey(from: held.lock.id, to: lock.id)
-            if context.knownEdges.insert(key).inserted {
+            if state.pointee.knownEdges.insert(key).inserted {
+                let (threadName, threadID) =
+                    thread
+                    ?? {
+                        let context = ThreadDiagnostics.current
+                        thread = (context.threadName, context.threadID)
+                        return (context.threadName, context.threadID)
+                    }()
                 fresh.append(
                     LockOrderGraph.Edge(
                         from: held.lock.id, to: lock.id, fromName: held.lock.name, toName: lock.name,
-                        fromSite: held.site, toSite: site, threadName: context.threadName,
-                        threadID: context.threadID))
+                        fromSite: held.site, toSite: site, threadName: threadName, threadID: threadID))
             }
             if held.blocking { break }
         }

@@ -25,16 +25,67 @@ final class ThreadDiagnostics {
         let blocking: Bool
     }
 
-    var held: [Held] = []
-    /// Edges this thread already put in the graph (generation `knownEdgesGeneration`), so
-    /// a repeated nested acquisition does not take the graph's lock.
-    var knownEdges: Set<LockOrderGraph.EdgeKey> = []
-    var knownEdgesGeneration: UInt64 = 0
-    var buffer: TraceBuffer?
+    struct State {
+        var held: [Held] = []
+        /// Edges this thread already put in the graph (generation `knownEdgesGeneration`),
+        /// so a repeated nested acquisition does not take the graph's lock.
+        var knownEdges: Set<LockOrderGraph.EdgeKey> = []
+        var knownEdgesGeneration: UInt64 = 0
+        var buffer: TraceBuffer?
+        /// Tokens are this thread's serial number (high bits) and a counter: unique
+        /// without a shared atomic that the threads would fight over.
+        var nextToken: UInt64
+
+        /// Records that the thread now holds `lock`, acquired at `site`.
+        mutating func pushHeld(_ lock: LockIdentity, at site: AcquisitionSite, blocking: Bool) {
+            nextToken &+= 1
+            lock.holderToken.store(nextToken, ordering: .relaxed)
+            held.append(
+                Held(
+                    lock: lock, token: nextToken, epoch: LockOrderChecker.currentEpoch, site: site,
+                    blocking: blocking))
+        }
+
+        /// Forgets `lock`. When this thread did not acquire it (a `Lock` released by
+        /// another thread), clearing its token marks the acquiring thread's entry stale.
+        mutating func popHeld(_ lock: LockIdentity) {
+            let token = lock.holderToken.load(ordering: .relaxed)
+            if let last = held.last, last.lock === lock, last.token == token {
+                // The common case: released in the reverse order of acquisition.
+                held.removeLast()
+            } else if let index = held.lastIndex(where: { $0.lock === lock && $0.token == token }) {
+                held.remove(at: index)
+            }
+            lock.holderToken.store(0, ordering: .relaxed)
+        }
+
+        /// Drops entries whose lock was released elsewhere, or that predate a mode change.
+        mutating func pruneHeld() {
+            if held.isEmpty { return }
+            let epoch = LockOrderChecker.currentEpoch
+            held.removeAll { $0.epoch != epoch || $0.lock.holderToken.load(ordering: .relaxed) != $0.token }
+        }
+    }
+
+    /// Touched only by the owning thread. Behind a pointer rather than in stored `var`s
+    /// because class properties pay a dynamic exclusivity check per access, which was a
+    /// fifth of the checker's cost per acquisition.
+    let state: UnsafeMutablePointer<State>
     let threadID: Int64
+
+    private static let serials = Atomic<UInt64>(1)
 
     private init() {
         threadID = cthreading_gettid()
+        state = .allocate(capacity: 1)
+        let serial = Self.serials.add(1, ordering: .relaxed).newValue
+        state.initialize(to: State(nextToken: serial << 32))
+        state.pointee.held.reserveCapacity(8)
+    }
+
+    deinit {
+        state.deinitialize(count: 1)
+        state.deallocate()
     }
 
     /// The thread's name now: its `OSThread`'s name if it has one.
@@ -54,6 +105,16 @@ final class ThreadDiagnostics {
         return made
     }
 
+    /// The calling thread's state, without retaining its owner: the thread's slot keeps
+    /// it alive until the thread exits, and only this thread uses it.
+    @inline(__always)
+    static var currentState: UnsafeMutablePointer<State> {
+        if let raw = pthread_getspecific(key) {
+            return Unmanaged<ThreadDiagnostics>.fromOpaque(raw)._withUnsafeGuaranteedRef { $0.state }
+        }
+        return current.state
+    }
+
     /// Released with the thread; a buffer it filled stays with the trace session.
     private static let key: pthread_key_t = {
         var key = pthread_key_t()
@@ -70,34 +131,6 @@ final class ThreadDiagnostics {
         return key
     }()
 
-    // MARK: Held locks
-
-    /// Records that the thread now holds `lock`, acquired at `site`.
-    func pushHeld(_ lock: LockIdentity, at site: AcquisitionSite, blocking: Bool) {
-        let token = LockOrderChecker.nextToken()
-        lock.holderToken.store(token, ordering: .relaxed)
-        held.append(
-            Held(
-                lock: lock, token: token, epoch: LockOrderChecker.currentEpoch, site: site, blocking: blocking
-            ))
-    }
-
-    /// Forgets `lock`. When this thread did not acquire it (a `Lock` released by another
-    /// thread), clearing its token marks the acquiring thread's entry stale.
-    func popHeld(_ lock: LockIdentity) {
-        let token = lock.holderToken.load(ordering: .relaxed)
-        if let index = held.lastIndex(where: { $0.lock === lock && $0.token == token }) {
-            held.remove(at: index)
-        }
-        lock.holderToken.store(0, ordering: .relaxed)
-    }
-
-    /// Drops entries whose lock was released elsewhere, or that predate a mode change.
-    func pruneHeld() {
-        let epoch = LockOrderChecker.currentEpoch
-        held.removeAll { $0.epoch != epoch || $0.lock.holderToken.load(ordering: .relaxed) != $0.token }
-    }
-
     // MARK: Trace buffer
 
     func record(_ kind: TraceKind, object: UInt64, label: String?, value: Int64 = 0) {
@@ -107,10 +140,10 @@ final class ThreadDiagnostics {
 
     func record(_ record: TraceRecord) {
         let session = TraceRecorder.session.load(ordering: .acquiring)
-        if buffer?.session != session {
-            buffer = TraceRecorder.register(threadName: threadName, threadID: threadID)
+        if state.pointee.buffer?.session != session {
+            state.pointee.buffer = TraceRecorder.register(threadName: threadName, threadID: threadID)
         }
-        buffer?.append(record)
+        state.pointee.buffer?.append(record)
     }
 }
 

@@ -250,8 +250,16 @@ struct Timeline {
         return segments
     }
 
+    /// Pixels per column when aggregating.
+    static let columnWidth = 2
+    /// Columns per hover area when aggregating.
+    static let hoverColumns = 10
+
+    /// Per column, the share of time in each drawn state as stacked bands, one `<path>`
+    /// per state (so the file stays small), and a transparent hover area every
+    /// `hoverColumns` columns whose title gives the shares.
     private func writeAggregated(_ lane: TraceModel.Lane, _ index: Int, to file: inout TraceFile) throws {
-        let columns = Int(Self.plotWidth)
+        let columns = Int(Self.plotWidth) / Self.columnWidth
         let categories = TraceModel.Category.allCases.count
         var time = Array(repeating: 0.0, count: columns * categories)
         let span = Double(model.end - model.start) / Double(columns)
@@ -270,46 +278,53 @@ struct Timeline {
         for item in lane.spans {
             spanCount[min(columns - 1, max(0, Int(Double(item.start - model.start) / span)))] += 1
         }
-        // Per column, pixel heights of each state, stacked in `priority` order.
         let drawn = Self.priority.reversed().filter { $0 != .lockHeld }
-        func heights(_ column: Int) -> [Int] {
-            drawn.map { Int((time[column * categories + $0.rawValue] / span * Self.laneHeight).rounded()) }
-        }
         let y = laneY(index)
-        var column = 0
-        while column < columns {
-            let shape = heights(column)
-            var last = column
-            var spans = spanCount[column]
-            while last + 1 < columns, heights(last + 1) == shape {
-                last += 1
-                spans += spanCount[last]
+        let bottom = Int(y + Self.laneHeight)
+        // Cumulative tops, in whole pixels, per column: band k spans tops[k-1]...tops[k].
+        var lower = Array(repeating: bottom, count: columns)
+        for category in drawn {
+            var upper = lower
+            var any = false
+            for column in 0..<columns {
+                let share = min(1, time[column * categories + category.rawValue] / span)
+                let pixels = Int((share * Self.laneHeight).rounded())
+                upper[column] = max(Int(y), lower[column] - pixels)
+                if pixels > 0 { any = true }
             }
-            if shape.contains(where: { $0 > 0 }) {
-                var shares: [String] = []
-                for (offset, category) in drawn.enumerated() {
-                    let total = (column...last).reduce(0.0) { $0 + time[$1 * categories + category.rawValue] }
-                    let percent = Int((total / (span * Double(last - column + 1)) * 100).rounded())
-                    if percent > 0 { shares.append("\(category.title) \(percent)%") }
-                    _ = offset
+            if any {
+                var d = "M\(Int(Self.labelWidth)),\(lower[0])"
+                var at = lower[0]
+                for column in 0..<columns where upper[column] != at {
+                    d += "H\(Int(Self.labelWidth) + column * Self.columnWidth)V\(upper[column])"
+                    at = upper[column]
                 }
-                let title =
-                    "\(TraceText.html(lane.name)), \(relative(model.start + Int64(Double(column) * span))) – "
-                    + "\(relative(model.start + Int64(Double(last + 1) * span))): \(TraceText.html(shares.joined(separator: ", ")))"
-                    + " (\(spans) spans)"
-                try file.write("<g><title>\(title)</title>")
-                var bottom = y + Self.laneHeight
-                for (offset, category) in drawn.enumerated() where shape[offset] > 0 {
-                    let height = Double(min(shape[offset], Int(Self.laneHeight)))
-                    bottom -= height
-                    try file.write(
-                        "<rect x=\"\(Self.number(Self.labelWidth + Double(column)))\" y=\"\(Self.number(max(y, bottom)))\" "
-                            + "width=\"\(last - column + 1)\" height=\"\(Self.number(height))\" fill=\"\(Self.colour(category))\"/>"
-                    )
+                d += "H\(Int(Self.labelWidth) + columns * Self.columnWidth)"
+                for column in stride(from: columns - 1, through: 0, by: -1) where lower[column] != at {
+                    d += "H\(Int(Self.labelWidth) + (column + 1) * Self.columnWidth)V\(lower[column])"
+                    at = lower[column]
                 }
-                try file.write("</g>\n")
+                d += "H\(Int(Self.labelWidth))Z"
+                try file.write("<path d=\"\(d)\" fill=\"\(Self.colour(category))\"/>\n")
             }
-            column = last + 1
+            lower = upper
+        }
+        for first in stride(from: 0, to: columns, by: Self.hoverColumns) {
+            let last = min(columns, first + Self.hoverColumns) - 1
+            var shares: [String] = []
+            for category in drawn {
+                let total = (first...last).reduce(0.0) { $0 + time[$1 * categories + category.rawValue] }
+                let percent = Int((total / (span * Double(last - first + 1)) * 100).rounded())
+                if percent > 0 { shares.append("\(category.title) \(percent)%") }
+            }
+            if shares.isEmpty { continue }
+            let spans = spanCount[first...last].reduce(0, +)
+            try file.write(
+                "<rect x=\"\(Int(Self.labelWidth) + first * Self.columnWidth)\" y=\"\(Self.number(y))\" "
+                    + "width=\"\((last - first + 1) * Self.columnWidth)\" height=\"\(Self.number(Self.laneHeight))\" "
+                    + "fill=\"#fff\" fill-opacity=\"0\"><title>\(TraceText.html(lane.name)), "
+                    + "\(relative(model.start + Int64(Double(first) * span))) – \(relative(model.start + Int64(Double(last + 1) * span))): "
+                    + "\(TraceText.html(shares.joined(separator: ", "))) (\(spans) spans)</title></rect>\n")
         }
     }
 }

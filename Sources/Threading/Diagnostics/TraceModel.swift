@@ -268,17 +268,33 @@ struct TraceModel {
         for (key, value) in wakers { wakers[key] = value.sorted { $0.time < $1.time } }
         for wait in endedWaits {
             guard let kind = wait.kind, let candidates = wakers[wait.object] else { continue }
-            if let waker = candidates.last(where: {
-                $0.kind == kind && $0.lane != wait.lane && $0.time <= wait.span.end
-                    && $0.time >= wait.span.start
-            }) {
-                arrows.append(
-                    Arrow(
-                        fromLane: waker.lane, fromTime: waker.time, toLane: wait.lane, toTime: wait.span.end,
-                        name: "hand-off: \(wait.span.name)"))
+            // The last candidate at or before the wait's end, then back while in the wait.
+            var low = 0
+            var high = candidates.count
+            while low < high {
+                let middle = (low + high) / 2
+                if candidates[middle].time <= wait.span.end { low = middle + 1 } else { high = middle }
+            }
+            var index = low - 1
+            var looked = 0
+            while index >= 0, candidates[index].time >= wait.span.start, looked < Self.wakerSearchLimit {
+                let waker = candidates[index]
+                if waker.kind == kind && waker.lane != wait.lane {
+                    arrows.append(
+                        Arrow(
+                            fromLane: waker.lane, fromTime: waker.time, toLane: wait.lane,
+                            toTime: wait.span.end,
+                            name: "hand-off: \(wait.span.name)"))
+                    break
+                }
+                index -= 1
+                looked += 1
             }
         }
     }
+
+    /// How far back a hand-off is looked for among an object's events during one wait.
+    static let wakerSearchLimit = 64
 
     static func waker(of kind: TraceWaitKind) -> TraceKind? {
         switch kind {
