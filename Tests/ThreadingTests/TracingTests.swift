@@ -56,6 +56,21 @@ extension DiagnosticsTests {
             #expect(Tracing.stop().eventCount == 0)
         }
 
+        @Test func emptyTraceStillWritesValidFiles() throws {
+            _ = Tracing.stop()
+            let trace = Tracing.stop()
+            let json = temporaryTracePath(".json")
+            let html = temporaryTracePath(".html")
+            defer {
+                try? FileManager.default.removeItem(atPath: json)
+                try? FileManager.default.removeItem(atPath: html)
+            }
+            try trace.writeChromeTrace(to: json)
+            try trace.writeTimeline(to: html)
+            #expect(try ParsedChromeTrace(path: json).threadNames.isEmpty)
+            #expect(try String(contentsOfFile: html, encoding: .utf8).hasSuffix("</html>\n"))
+        }
+
         @Test func nothingIsRecordedAfterStop() throws {
             let trace = try smallKnownRun()
             #expect(trace.eventCount > 0)

@@ -11,6 +11,8 @@ import Synchronization
 /// if DiagnosticsHooks.isActive { DiagnosticsHooks.queuePut(self, label: nil) }
 /// ```
 ///
+/// `package` so `Multiprocessing` can call the process-pool hooks (and `isActive`).
+///
 /// Building with `-D THREADING_NO_DIAGNOSTICS` makes `isActive` the constant `false`, so
 /// the optimiser removes every hook (used to measure what the load costs).
 ///
@@ -34,14 +36,14 @@ import Synchronization
 /// - Process pool: `processTaskDispatched(id:pid:)` when a task is written to a worker,
 ///   `processTaskFinished(id:pid:failed:)` when its result is read.
 /// - Threads: `threadStarted()` first thing on a new thread, `threadEnded()` last.
-enum DiagnosticsHooks {
+package enum DiagnosticsHooks {
     /// Bit 0: lock-order checking; bit 1: tracing.
-    static let flags = Atomic<UInt8>(0)
+    package static let flags = Atomic<UInt8>(0)
     static let lockOrderBit: UInt8 = 1
     static let tracingBit: UInt8 = 2
 
     @inline(__always)
-    static var isActive: Bool {
+    package static var isActive: Bool {
         #if THREADING_NO_DIAGNOSTICS
             false
         #else
@@ -185,14 +187,14 @@ enum DiagnosticsHooks {
     }
 
     /// Task `id` (unique within the pool's process) was sent to worker `pid`.
-    static func processTaskDispatched(id: UInt64, pid: Int32, label: String? = nil) {
+    package static func processTaskDispatched(id: UInt64, pid: Int32, label: String? = nil) {
         if isTracing {
             TraceRecorder.record(.processTaskDispatched, object: id, label: label, value: Int64(pid))
         }
     }
 
     /// The result of task `id` came back from worker `pid` (`failed`: an error or a death).
-    static func processTaskFinished(id: UInt64, pid: Int32, failed: Bool = false) {
+    package static func processTaskFinished(id: UInt64, pid: Int32, failed: Bool = false) {
         if isTracing {
             TraceRecorder.record(
                 .processTaskFinished, object: id, label: nil, value: Int64(pid) | (failed ? 1 << 32 : 0))
