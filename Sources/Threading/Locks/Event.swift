@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A flag threads and tasks can wait for, Python's `threading.Event`.
 ///
 /// `set()` makes the flag true and wakes every waiter; `clear()` makes it false; `wait`
@@ -15,7 +13,7 @@ import Synchronization
 /// A waiter woken by `set()` returns `true` even if another thread cleared the flag
 /// before it ran. Happens-before: everything before `set()` → every `wait` it ends.
 public final class Event: Sendable {
-    private let state = Mutex(EventState())
+    private let state = StateLock(EventState())
 
     /// A new event, its flag false.
     public init() {}

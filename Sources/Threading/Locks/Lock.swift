@@ -108,25 +108,9 @@ public final class Lock: Lockable, CustomStringConvertible {
         DiagnosticsHooks.lockDidAcquire(identity, at: site, blocking: true, waitedSince: start)
     }
 
-    /// How many times to re-check a held lock before sleeping.
-    static let spinLimit = 64
-
-    /// Drepper's futex mutex ("Futexes are tricky", mutex 3): spin briefly, then mark the
-    /// word 2 and sleep until a release sees the 2 and wakes one sleeper.
-    @inline(never)
+    /// The futex mutex's slow path (`FutexWord+Mutex.swift`), shared with `RLock`.
+    @inline(__always)
     private func acquireSlow(deadline: Deadline) -> Bool {
-        for _ in 0..<Self.spinLimit {
-            let seen = word.loadRelaxed()
-            if seen == 0, word.compareExchange(expected: 0, desired: 1).exchanged { return true }
-            if seen == 2 { break }
-            cthreading_cpu_relax()
-        }
-        while word.exchange(2) != 0 {
-            if !word.wait(whileEquals: 2, deadline: deadline) {
-                // Timed out: one last attempt, so a release racing the timeout is not lost.
-                return word.compareExchange(expected: 0, desired: 2).exchanged
-            }
-        }
-        return true
+        word.mutexLockSlow(deadline: deadline)
     }
 }

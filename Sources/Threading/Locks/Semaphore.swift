@@ -1,0 +1,67 @@
+/// A counting semaphore, Python's `threading.Semaphore`: a count of permits that
+/// `acquire` takes and `release` gives back.
+///
+/// | form | waits for | ends with |
+/// |---|---|---|
+/// | `acquire()` | a permit | returns holding one |
+/// | `acquire(timeout:)` | a permit or the timeout | `true` holding one, `false` on timeout |
+/// | `tryAcquire()` | — | `true` holding one, `false` if none was free |
+/// | `await acquire()` | a permit, without holding a thread | returns holding one, or `CancellationError` |
+///
+/// Fair: `release` hands its permits straight to the threads and tasks that have waited
+/// longest, so a newcomer can never overtake a waiter. A wait that times out or is
+/// cancelled just as a release chose it keeps its permit (returns `true`, or returns
+/// normally), so no permit is ever lost. `release` may raise the count above the initial
+/// value (use `BoundedSemaphore` to forbid that).
+///
+/// Happens-before: everything before a `release` → the `acquire` that takes its permit.
+public final class Semaphore: Sendable, CustomStringConvertible {
+    private let state: StateLock<SemaphoreState>
+
+    /// Makes a semaphore with `value` free permits. Throws `.invalidArgument` for a
+    /// negative value.
+    public init(_ value: Int = 1) throws {
+        guard value >= 0 else {
+            throw ThreadingError.invalidArgument("Semaphore: initial value must be >= 0, got \(value)")
+        }
+        state = StateLock(SemaphoreState(value: value, bounded: false))
+    }
+
+    /// Free permits now: a snapshot.
+    public var value: Int { state.value }
+
+    /// How many threads and tasks wait for a permit: a snapshot, for tests.
+    var waiterCount: Int { state.waiterCount }
+
+    public var description: String { "<Semaphore value=\(value)>" }
+
+    /// Blocks until a permit is free and takes it.
+    @available(*, noasync, message: "use `await acquire()`, which does not block a thread")
+    public func acquire() {
+        _ = state.acquireBlocking(deadline: .never)
+    }
+
+    /// Suspends the calling task until it gets a permit, holding no thread. A cancelled
+    /// task stops waiting and throws `CancellationError` without taking a permit (one a
+    /// release already handed it is kept: then it returns normally).
+    public func acquire() async throws {
+        try await state.acquireAsync()
+    }
+
+    /// Takes a permit if one is free; never blocks.
+    public func tryAcquire() -> Bool {
+        state.tryAcquire()
+    }
+
+    /// Blocks at most `timeout` for a permit; `true` when it got one, `false` when the time
+    /// ran out (a result, not an error). Throws `.invalidArgument` for a negative timeout.
+    public func acquire(timeout: Duration) throws -> Bool {
+        try state.acquire(timeout: timeout)
+    }
+
+    /// Gives back `n` permits, waking up to `n` waiters (oldest first). Throws
+    /// `.invalidArgument` when `n < 1`.
+    public func release(_ n: Int = 1) throws {
+        try state.release(n)
+    }
+}
