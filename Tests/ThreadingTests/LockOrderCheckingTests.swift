@@ -17,6 +17,11 @@ final class ViolationLog: Sendable {
     private let items = Mutex<[LockOrderViolation]>([])
     func append(_ violation: LockOrderViolation) { items.withLock { $0.append(violation) } }
 
+    /// The cycles, as lock names, of the violations whose every lock is named in `names`.
+    func cycles(named names: Set<String>) -> [[String]] {
+        items.withLock { $0 }.map(\.cycle).filter { Set($0).isSubset(of: names) }
+    }
+
     /// The violations whose every lock is one of `locks`.
     func among(_ locks: Lock...) -> [LockOrderViolation] {
         let ids = Set(locks.map(\.identity.id))
@@ -190,6 +195,36 @@ extension DiagnosticsTests {
                 }
                 try onThread("backward") { b.withLock { a.withLock {} } }
                 #expect(log.among(a, b).count == 1)
+            }
+        }
+
+        @Test func rlockReentrancyAddsNoEdge() throws {
+            try withLockOrderChecking { log in
+                let outer = RLock(name: "outer")
+                let inner = Lock(name: "inner")
+                // Re-entering `outer` while holding `inner` must not count as inner → outer.
+                try onThread("reentrant") { outer.withLock { inner.withLock { outer.withLock {} } } }
+                #expect(log.cycles(named: ["outer", "inner"]).isEmpty)
+            }
+        }
+
+        @Test func rlockOppositeOrdersAreReported() throws {
+            try withLockOrderChecking { log in
+                let r = RLock(name: "reentrant")
+                let plain = Lock(name: "plain")
+                try onThread("forward") { r.withLock { r.withLock { plain.withLock {} } } }
+                try onThread("backward") { plain.withLock { r.withLock {} } }
+                #expect(log.cycles(named: ["reentrant", "plain"]) == [["reentrant", "plain"]])
+            }
+        }
+
+        @Test func conditionLockCountsInTheOrder() throws {
+            try withLockOrderChecking { log in
+                let condition = Condition(Lock(name: "condition's lock"))
+                let other = Lock(name: "other")
+                try onThread("forward") { condition.withLock { other.withLock {} } }
+                try onThread("backward") { other.withLock { condition.withLock {} } }
+                #expect(log.cycles(named: ["condition's lock", "other"]) == [["condition's lock", "other"]])
             }
         }
 

@@ -139,6 +139,28 @@ extension DiagnosticsTests {
             #expect((eventWait["dur"] as? Double ?? 0) >= 15_000)
         }
 
+        @Test func semaphoreConditionAndBarrierWaitsAreSpans() throws {
+            let semaphore = try Semaphore(0)
+            let condition = Condition(Lock(name: "condition lock"))
+            let barrier = try Barrier(parties: 2)
+            Tracing.start()
+            try onThread("diag-blocked") {
+                let permit = try semaphore.acquire(timeout: Delay.short)
+                let notified = try condition.withLock { try condition.wait(timeout: Delay.short) }
+                #expect(!permit)
+                #expect(!notified)
+                #expect(throws: BrokenBarrierError.self) { _ = try barrier.wait(timeout: Delay.short) }
+            }
+            let trace = Tracing.stop()
+            let thread = try #require(trace.threads.first { $0.name == "diag-blocked" })
+            let ended = thread.records.filter { $0.kind == .waitEnded }
+            #expect(ended.map(\.waitKind) == [.semaphore, .condition, .barrier])
+            #expect(ended.allSatisfy { $0.value == 0 && $0.time - $0.start >= 15_000_000 })
+            let model = TraceModel(trace)
+            let lane = try #require(model.lanes.first { $0.name == "diag-blocked" })
+            #expect(lane.spans.filter { $0.category == .signalWait }.count == 3)
+        }
+
         @Test func namesAreEscapedInJSON() throws {
             let name = "quote\" back\\slash\nnewline\ttab \u{1} ünï 🔒"
             let lock = Lock(name: name)
