@@ -78,6 +78,24 @@ extension DiagnosticsTests {
             }
         }
 
+        @Test func bareAcquireSaysTheSiteIsUnknown() throws {
+            try withLockOrderChecking { log in
+                let a = Lock(name: "bare-a")
+                let b = Lock(name: "bare-b")
+                for (name, first, second) in [("forward", a, b), ("backward", b, a)] {
+                    try onThread(name) {
+                        first.acquire()
+                        second.acquire()
+                        try second.release()
+                        try first.release()
+                    }
+                }
+                let violations = log.among(a, b)
+                try #require(violations.count == 1)
+                #expect(violations[0].description.contains("unknown place (a bare acquire()"))
+            }
+        }
+
         @Test func eachCycleIsReportedOnce() throws {
             try withLockOrderChecking { log in
                 let a = Lock(name: "a")

@@ -16,6 +16,11 @@ public struct LockOrderViolation: Sendable, CustomStringConvertible {
     /// one before it (and the first while holding the last).
     public var cycle: [String] { edges.map(\.toName) }
 
+    /// `file:line`, or a hint when the acquisition was a bare `acquire()`.
+    static func place(_ site: AcquisitionSite) -> String {
+        site == .unknown ? "an unknown place (a bare acquire(); withLock records its call site)" : "\(site)"
+    }
+
     public var description: String {
         let names = cycle + (cycle.first.map { [$0] } ?? [])
         var text =
@@ -24,8 +29,8 @@ public struct LockOrderViolation: Sendable, CustomStringConvertible {
             let when = index == 0 ? "now" : "earlier"
             let verb = index == 0 ? "acquires" : "acquired"
             text +=
-                "  \(when): thread \"\(edge.threadName)\" (tid \(edge.threadID)) \(verb) \"\(edge.toName)\" at \(edge.toSite)"
-                + " while holding \"\(edge.fromName)\" (acquired at \(edge.fromSite))\n"
+                "  \(when): thread \"\(edge.threadName)\" (tid \(edge.threadID)) \(verb) \"\(edge.toName)\" at \(Self.place(edge.toSite))"
+                + " while holding \"\(edge.fromName)\" (acquired at \(Self.place(edge.fromSite)))\n"
         }
         text += "  Threads taking these locks at the same time can deadlock; take them in one global order.\n"
         return text
