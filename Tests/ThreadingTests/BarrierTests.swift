@@ -212,6 +212,21 @@ struct BarrierTests {
         #expect(!barrier.isBroken)
     }
 
+    /// `wait(timeout:)` passes when the other parties come in time, overriding the default.
+    @Test func timedWaitPassesInTime() throws {
+        let barrier = try Barrier(parties: 2, timeout: .zero)
+        let index = Mutex<Int?>(nil)
+        let first = try spawn {
+            let i = try barrier.wait(timeout: Delay.bound)
+            index.withLock { $0 = i }
+        }
+        waitUntil("the first party waits") { barrier.waitingCount == 1 }
+        #expect(try barrier.wait(timeout: Delay.bound) == 1)
+        try joinAll([first])
+        #expect(index.withLock { $0 } == 0)
+        #expect(!barrier.isBroken)
+    }
+
     /// lock_tests.py test_default_timeout: the init's timeout applies to `wait()`.
     @Test func defaultTimeoutApplies() throws {
         let barrier = try Barrier(parties: 2, timeout: .milliseconds(100))

@@ -41,7 +41,7 @@ public final class BoundedSemaphore: Sendable, CustomStringConvertible {
     /// Blocks until a permit is free and takes it.
     @available(*, noasync, message: "use `await acquire()`, which does not block a thread")
     public func acquire() {
-        _ = state.acquireBlocking(deadline: .never, semaphore: self)
+        state.acquire(semaphore: self)
     }
 
     /// Suspends the calling task until it gets a permit, holding no thread. A cancelled

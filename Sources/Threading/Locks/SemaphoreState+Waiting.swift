@@ -2,22 +2,28 @@
 /// `bound` of their state.
 extension StateLock where State == SemaphoreState {
     /// `semaphore` is the object the tracer names.
+    func acquire(semaphore: AnyObject) {
+        // A free permit needs no parker (nor a deadline): much cheaper than registering.
+        if tryAcquire() { return }
+        _ = acquireBlocking(deadline: .never, semaphore: semaphore)
+    }
+
+    /// Blocks for a permit; reached once one was not free at once, so traced as a wait.
     func acquireBlocking(deadline: Deadline, semaphore: AnyObject) -> Bool {
-        // A wait is traced only when no permit looks free (a snapshot; diagnostics only).
-        if DiagnosticsHooks.isActive, value == 0 {
+        if DiagnosticsHooks.isActive {
             let wait = DiagnosticsHooks.waitBegan(.semaphore, object: semaphore)
-            let acquired = acquireBlocking(deadline: deadline)
+            let acquired = blockForPermit(deadline: deadline)
             DiagnosticsHooks.waitEnded(wait, satisfied: acquired)
             return acquired
         }
-        return acquireBlocking(deadline: deadline)
+        return blockForPermit(deadline: deadline)
     }
 
-    private func acquireBlocking(deadline: Deadline) -> Bool {
+    private func blockForPermit(deadline: Deadline) -> Bool {
         // No spin: used as a mutex by many threads, a permit handed to the oldest waiter
         // finds it parked anyway, and spinning waiters would take the CPU from the holder
         // (8 threads on 2 cores: 10x slower in SemaphoreTests.stressAsMutex).
-        blockAsWaiter(deadline: deadline, spin: false) { waiter in
+        return blockAsWaiter(deadline: deadline, spin: false) { waiter in
             withLock { $0.acquire(waiter) }
         } withdraw: { id in
             withLock { $0.withdraw(id: id) } != nil
@@ -30,11 +36,13 @@ extension StateLock where State == SemaphoreState {
 
     func acquire(timeout: Duration, semaphore: AnyObject) throws -> Bool {
         try checkTimeout(timeout)
-        if timeout == .zero { return tryAcquire() }
+        if tryAcquire() { return true }
+        if timeout == .zero { return false }
         return acquireBlocking(deadline: .after(timeout), semaphore: semaphore)
     }
 
     func acquireAsync() async throws {
+        if !Task.isCancelled, tryAcquire() { return }
         try await suspendAsWaiter { waiter in
             withLock { state in Task.isCancelled ? .cancelled : state.acquire(waiter) }
         } withdraw: { id in

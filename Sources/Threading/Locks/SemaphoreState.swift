@@ -48,6 +48,10 @@ struct SemaphoreState: Sendable {
         let (total, overflow) = value.addingReportingOverflow(n)
         if overflow { return .overflow }
         if let bound, total > bound { return .tooManyReleases }
+        if waiters.isEmpty {
+            value = total
+            return .released(wake: [])
+        }
         let wake = waiters.removeFirst(upTo: n)
         value = total - wake.count
         return .released(wake: wake)
