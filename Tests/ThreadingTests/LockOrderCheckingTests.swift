@@ -96,6 +96,39 @@ extension DiagnosticsTests {
             }
         }
 
+        @Test func realDeadlockIsReportedBeforeTheThreadsBlock() throws {
+            try withLockOrderChecking { log in
+                let a = Lock(name: "left")
+                let b = Lock(name: "right")
+                let bothHold = try Barrier(parties: 2)
+                // Each holds one lock and then tries the other: a real deadlock, bounded by
+                // the timeout so the test ends.
+                let threads = try [(a, b), (b, a)].map { first, second in
+                    try spawn(name: "deadlocking") {
+                        try first.withLock {
+                            _ = try bothHold.wait(timeout: Delay.bound)
+                            if try second.acquire(timeout: Delay.short) { try second.release() }
+                        }
+                    }
+                }
+                try joinAll(threads)
+                #expect(log.among(a, b).count == 1)
+            }
+        }
+
+        /// The known false positive (as in lockdep): a gate lock taken around both orders
+        /// makes them exclusive, yet the inversion is reported.
+        @Test func gateLockPatternIsReportedAsDocumented() throws {
+            try withLockOrderChecking { log in
+                let gate = Lock(name: "gate")
+                let a = Lock(name: "a")
+                let b = Lock(name: "b")
+                try onThread("forward") { gate.withLock { a.withLock { b.withLock {} } } }
+                try onThread("backward") { gate.withLock { b.withLock { a.withLock {} } } }
+                #expect(log.among(a, b).map(\.cycle) == [["a", "b"]])
+            }
+        }
+
         @Test func eachCycleIsReportedOnce() throws {
             try withLockOrderChecking { log in
                 let a = Lock(name: "a")
