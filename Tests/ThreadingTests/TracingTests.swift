@@ -203,6 +203,9 @@ extension DiagnosticsTests {
             for index in 0..<threads {
                 let thread = try #require(trace.threads.first { $0.name == "diag-busy-\(index)" })
                 #expect(thread.records.filter { $0.kind == .lockReleased }.count == rounds)
+                // Past the buffer's first chunks, still in order.
+                #expect(thread.records.count > 2 * TraceBuffer.chunkSize || Stress.underTSan)
+                #expect(zip(thread.records, thread.records.dropFirst()).allSatisfy { $0.time <= $1.time })
             }
         }
     }

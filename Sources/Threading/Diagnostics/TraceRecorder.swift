@@ -61,7 +61,7 @@ enum TraceRecorder {
         let threads = buffers.map { buffer in
             Trace.Thread(
                 name: buffer.threadName, id: buffer.threadID,
-                records: buffer.records.withLock { $0 })
+                records: buffer.records)
         }
         return Trace(threads: threads, startTime: startedAt, endTime: endedAt)
     }
