@@ -43,6 +43,13 @@ public final class Lock: Lockable, CustomStringConvertible {
             return
         }
         if word.compareExchange(expected: 0, desired: 1).exchanged { return }
+        acquireContended()
+    }
+
+    /// Out of line so the fast path does not set up a `Deadline` (whose layout is only
+    /// known at run time: its metadata accessor ran on every uncontended acquire).
+    @inline(never)
+    private func acquireContended() {
         _ = acquireSlow(deadline: .never)
     }
 
