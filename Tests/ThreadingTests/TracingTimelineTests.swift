@@ -155,7 +155,7 @@ extension DiagnosticsTests {
 
         @Test func smallTimelineHasALanePerThreadAndALegend() throws {
             let lock = Lock(name: "pool lock")
-            let tasks = Mutex([1, 2, 3, 4])
+            let tasks = StateLock([1, 2, 3, 4])
             let done = Counter()
             Tracing.start()
             // A pool of 2 running 4 tasks under one lock, made of two threads.
@@ -262,7 +262,7 @@ extension DiagnosticsTests {
         /// asserted depends on them.
         func smallTrace() throws -> Trace {
             let lock = Lock(name: "pool lock")
-            let tasks = Mutex([1, 2, 3, 4])
+            let tasks = StateLock([1, 2, 3, 4])
             let ready = Event()
             let consumerWaiting = Event()
             Tracing.start()

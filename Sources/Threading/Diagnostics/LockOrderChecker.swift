@@ -13,7 +13,7 @@ enum LockOrderChecker {
         var handler: (@Sendable (LockOrderViolation) -> Void)?
     }
 
-    private static let books = Mutex(Books())
+    private static let books = StateLock(Books())
     /// 0 off, 1 report, 2 abort.
     private static let modeRaw = Atomic<UInt8>(0)
     /// Bumped by a mode change and by `reset()`: held-lock entries from before are dropped.

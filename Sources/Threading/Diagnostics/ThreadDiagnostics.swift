@@ -163,7 +163,7 @@ final class TraceBuffer: Sendable {
     let session: UInt64
     let threadName: String
     let threadID: Int64
-    private let chunks = Mutex(Chunks())
+    private let chunks = StateLock(Chunks())
 
     init(session: UInt64, threadName: String, threadID: Int64) {
         self.session = session

@@ -13,7 +13,7 @@ enum TraceRecorder {
         var buffers: [TraceBuffer] = []
     }
 
-    private static let books = Mutex(Books())
+    private static let books = StateLock(Books())
     /// The current session number; a thread whose buffer has another number registers a
     /// new one. Changes under `books`' lock; read without it on the hot path.
     static let session = Atomic<UInt64>(0)
