@@ -124,6 +124,35 @@ extension DiagnosticsTests {
                     == (0, 50, 1, 55))
         }
 
+        @Test func handOffIsAChromeFlowEvent() throws {
+            var synthetic = SyntheticTrace()
+            synthetic.thread(
+                "holder", id: 1,
+                [R.record(.lockAcquired, 10_000, label: "L"), R.record(.lockReleased, 50_000, label: "L")])
+            synthetic.thread(
+                "waiter", id: 2,
+                [
+                    R.record(.lockWaitBegan, 20_000, label: "L"),
+                    R.record(.lockAcquired, 55_000, start: 20_000, label: "L"),
+                    R.record(.lockReleased, 60_000, label: "L"),
+                ])
+            let path = temporaryTracePath(".json")
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try synthetic.build(end: 100_000).writeChromeTrace(to: path)
+            let parsed = try ParsedChromeTrace(path: path)
+            #expect(parsed.events("s", on: "holder").map { $0["ts"] as? Double } == [50])
+            #expect(parsed.events("f", on: "waiter").map { $0["ts"] as? Double } == [55])
+            let waits = parsed.events("X", on: "waiter").filter { $0["cat"] as? String == "lock-wait" }
+            #expect(waits.map { $0["dur"] as? Double } == [35])
+        }
+
+        @Test func mainThreadLaneComesFirst() {
+            var synthetic = SyntheticTrace()
+            synthetic.thread("early", id: 2, [R.record(.threadStarted, 1)])
+            synthetic.thread("MainThread", id: 1, [R.record(.lockAcquired, 5)])
+            #expect(TraceModel(synthetic.build(end: 10)).lanes.map(\.name) == ["MainThread", "early"])
+        }
+
         @Test func modelDrawsTasksSubmissionsAndProcessWorkers() {
             var synthetic = SyntheticTrace()
             synthetic.thread(

@@ -92,8 +92,10 @@ struct TraceModel {
         var startsOfFutures: [(object: UInt64, lane: Int, time: Int64)] = []
         var endedWaits: [(lane: Int, span: Span, object: UInt64, kind: TraceKind?)] = []
 
+        // The main thread first, then the others in the order they first did something.
         let threads = trace.threads.sorted {
-            ($0.records.first?.time ?? .max) < ($1.records.first?.time ?? .max)
+            ($0.name == "MainThread" ? 0 : 1, $0.records.first?.time ?? .max)
+                < ($1.name == "MainThread" ? 0 : 1, $1.records.first?.time ?? .max)
         }
         for thread in threads {
             let laneIndex = lanes.count
