@@ -14,7 +14,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
@@ -52,7 +52,11 @@ let package = Package(
             swiftSettings: strict
         ),
         // Small programs the tests run as child processes.
-        .executableTarget(name: "ThreadingExitProbe", dependencies: ["Threading"], swiftSettings: strict),
+        .executableTarget(
+            name: "ThreadingExitProbe",
+            dependencies: ["Threading", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "ProcessWorkerProbe",
             dependencies: ["Threading", "Multiprocessing"],

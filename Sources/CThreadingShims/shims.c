@@ -1,6 +1,7 @@
 #include "CThreadingShims.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <time.h>
 #include <unistd.h>
 #ifdef __linux__
@@ -20,6 +21,14 @@ __attribute__((constructor)) static void cthreading_capture_main(void) {
 }
 
 uint64_t cthreading_main_pthread(void) { return main_pthread; }
+
+int cthreading_write_stdout(const void *bytes, unsigned long count) {
+    int rc = 0;
+    flockfile(stdout);
+    if (fwrite(bytes, 1, count, stdout) != count || fflush(stdout) != 0) rc = -errno;
+    funlockfile(stdout);
+    return rc;
+}
 
 bool cthreading_is_main_thread(void) {
     return (uint64_t)(uintptr_t)pthread_self() == main_pthread;

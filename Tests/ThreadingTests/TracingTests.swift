@@ -161,6 +161,26 @@ extension DiagnosticsTests {
             #expect(lane.spans.filter { $0.category == .signalWait }.count == 3)
         }
 
+        @Test func queueItemsAndBlockingAreRecorded() throws {
+            let queue = Queue<Int>(maxsize: 1)
+            Tracing.start()
+            try onThread("diag-queue") {
+                try queue.put(1)
+                #expect(throws: QueueError.full) { try queue.put(2, timeout: Delay.short) }
+                #expect(try queue.get() == 1)
+                #expect(throws: QueueError.empty) { _ = try queue.get(timeout: Delay.short) }
+            }
+            let trace = Tracing.stop()
+            let thread = try #require(trace.threads.first { $0.name == "diag-queue" })
+            let kinds = thread.records.map(\.kind).filter { $0 != .threadStarted && $0 != .threadEnded }
+            #expect(kinds == [.queuePut, .waitBegan, .waitEnded, .queueGot, .waitBegan, .waitEnded])
+            let waits = thread.records.filter { $0.kind == .waitEnded }
+            #expect(waits.map(\.waitKind) == [.queuePut, .queueGet])
+            #expect(waits.allSatisfy { $0.value == 0 })
+            let lane = try #require(TraceModel(trace).lanes.first { $0.name == "diag-queue" })
+            #expect(lane.spans.filter { $0.category == .queueWait }.count == 2)
+        }
+
         @Test func namesAreEscapedInJSON() throws {
             let name = "quote\" back\\slash\nnewline\ttab \u{1} ünï 🔒"
             let lock = Lock(name: name)

@@ -62,6 +62,11 @@ int cthreading_set_parent_death_signal(int sig);
 /// prctl(PR_SET_NAME): the name `top` and `/proc/PID/task` show (15 bytes at most).
 int cthreading_set_thread_name(const char *name);
 
+/// flockfile(stdout) + fwrite + fflush + funlockfile: writes `count` bytes to the C
+/// `stdout` stream (the one Swift's `print` uses) as one unit and flushes it. Returns 0 or
+/// -errno. Swift 6 cannot name the `stdout` global itself.
+int cthreading_write_stdout(const void *bytes, unsigned long count);
+
 /// pthread_self() of the thread that loaded the program (its main thread), captured by
 /// a load-time constructor.
 uint64_t cthreading_main_pthread(void);

@@ -11,7 +11,8 @@ import Synchronization
 /// if DiagnosticsHooks.isActive { DiagnosticsHooks.queuePut(self, label: nil) }
 /// ```
 ///
-/// `package` so `Multiprocessing` can call the process-pool hooks (and `isActive`).
+/// `package` so `Multiprocessing` can call the process-pool hooks (and `isActive`);
+/// `isActive` and the queue hooks are also usable from the queues' `@inlinable` fast paths.
 ///
 /// Building with `-D THREADING_NO_DIAGNOSTICS` makes `isActive` the constant `false`, so
 /// the optimiser removes every hook (used to measure what the load costs).
@@ -36,13 +37,15 @@ import Synchronization
 /// - Process pool: `processTaskDispatched(id:pid:)` when a task is written to a worker,
 ///   `processTaskFinished(id:pid:failed:)` when its result is read.
 /// - Threads: `threadStarted()` first thing on a new thread, `threadEnded()` last.
+@usableFromInline
 package enum DiagnosticsHooks {
     /// Bit 0: lock-order checking; bit 1: tracing.
+    @usableFromInline
     package static let flags = Atomic<UInt8>(0)
     static let lockOrderBit: UInt8 = 1
     static let tracingBit: UInt8 = 2
 
-    @inline(__always)
+    @inlinable
     package static var isActive: Bool {
         #if THREADING_NO_DIAGNOSTICS
             false
@@ -155,14 +158,16 @@ package enum DiagnosticsHooks {
     // MARK: Items, futures, processes, threads (called only when `isActive`)
 
     /// An item was put into the queue `queue`; `count` is its length after the put.
-    static func queuePut(_ queue: AnyObject, count: Int = -1, label: String? = nil) {
+    @usableFromInline
+    package static func queuePut(_ queue: AnyObject, count: Int = -1, label: String? = nil) {
         if isTracing {
             TraceRecorder.record(.queuePut, object: objectID(queue), label: label, value: Int64(count))
         }
     }
 
     /// An item was taken from the queue `queue`; `count` is its length after the get.
-    static func queueGot(_ queue: AnyObject, count: Int = -1, label: String? = nil) {
+    @usableFromInline
+    package static func queueGot(_ queue: AnyObject, count: Int = -1, label: String? = nil) {
         if isTracing {
             TraceRecorder.record(.queueGot, object: objectID(queue), label: label, value: Int64(count))
         }

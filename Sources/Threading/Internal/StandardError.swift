@@ -1,3 +1,5 @@
+import CThreadingShims
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -7,18 +9,33 @@
 /// Writes to file descriptor 2 with one `write(2)` per message, so lines from several
 /// threads do not interleave mid-line (the C `stderr` global is not concurrency-safe).
 enum StandardError {
+    static func write(_ message: String) { writeAll(2, message) }
+}
+
+/// Writes to standard output through the C `stdout` stream, the one Swift's `print`
+/// uses, so log lines and printed lines keep their order. The stream is locked for the
+/// whole line and flushed, so each line leaves in one `write(2)` (with any printed text
+/// still buffered before it) and lines from several threads never interleave.
+enum StandardOutput {
     static func write(_ message: String) {
         var message = message
         message.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let n = systemWrite(2, bytes.baseAddress! + offset, bytes.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                offset += n
+            _ = cthreading_write_stdout(bytes.baseAddress, UInt(bytes.count))
+        }
+    }
+}
+
+private func writeAll(_ fd: Int32, _ message: String) {
+    var message = message
+    message.withUTF8 { bytes in
+        var offset = 0
+        while offset < bytes.count {
+            let n = systemWrite(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return
             }
+            offset += n
         }
     }
 }

@@ -27,7 +27,7 @@ struct StateLock<State>: ~Copyable, @unchecked Sendable {
     /// back into code that takes this lock; primitives decide under it and act after.
     @inline(__always)
     func withLock<R, E: Error>(_ body: (inout State) throws(E) -> R) throws(E) -> R {
-        if !word.mutexTryLock() { _ = word.mutexLockSlow(deadline: .never) }
+        if !word.mutexTryLock() { word.mutexLockSlowUntimed() }
         defer { _ = word.mutexUnlock() }
         return try body(&value.pointee)
     }

@@ -21,6 +21,10 @@ public final class Event: Sendable {
     /// The flag now: a snapshot.
     public var isSet: Bool { state.withLock { $0.isSet } }
 
+    /// How many threads and tasks are listed as waiting: a snapshot, for tests that must
+    /// know a waiter is parked before they fire the trigger.
+    var waitingCount: Int { state.withLock { $0.waiters.count } }
+
     /// Makes the flag true and wakes every waiting thread and task.
     public func set() {
         if DiagnosticsHooks.isActive { DiagnosticsHooks.signaled(.event, object: self) }

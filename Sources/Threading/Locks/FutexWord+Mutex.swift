@@ -31,6 +31,15 @@ extension FutexWord {
         return true
     }
 
+    /// `mutexLockSlow(deadline: .never)`, out of line. Callers on a fast path use this:
+    /// a `Deadline` local (its `ContinuousClock.Instant` is resilient) costs two metadata
+    /// look-ups and a dynamic stack allocation in the caller's prologue on *every* call,
+    /// contended or not (seen in `StateLock.withLock` and `Lock.acquire` disassembly).
+    @inline(never)
+    func mutexLockSlowUntimed() {
+        _ = mutexLockSlow(deadline: .never)
+    }
+
     /// Releases the mutex, waking one sleeper if one may be asleep. Returns whether it was
     /// locked.
     @inline(__always)

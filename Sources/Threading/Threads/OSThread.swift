@@ -1,5 +1,4 @@
 import CThreadingShims
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -24,14 +23,24 @@ import Synchronization
 public final class OSThread: Sendable, Hashable, CustomStringConvertible {
     private struct Attributes {
         var name: String
-        var isDaemon: Bool
         var lifecycle: ThreadLifecycle
+        /// The pthread to reap: set by `start()`, taken by the first `join` that sees the
+        /// thread finished (or by `deinit`, which detaches it).
+        var unreaped: ThreadShim.Handle? = nil
     }
 
-    private let attributes: Mutex<Attributes>
+    private let attributes: StateLock<Attributes>
     private let body: (@Sendable () throws -> Void)?
-    // 0 while the thread may still run its body; 1 once it has finished. Joiners sleep on it.
+    // 0: not finished, no joiner asleep; 2: not finished, a joiner may sleep on the word;
+    // 1: finished. The finishing thread makes the wake system call only after seeing 2.
     private let finishedWord = FutexWord(0)
+    // Bit 0: someone sleeps waiting for the new thread to record its ids; bits 1...: a
+    // generation, bumped each time the lifecycle leaves `.starting`.
+    private let beganWord = FutexWord(0)
+
+    /// Whether the process may end without waiting for this thread. Fixed at creation
+    /// (Python allows changing it only before `start()`; this API has no setter).
+    public let isDaemon: Bool
 
     /// Makes a thread that will run `body` once started.
     ///
@@ -40,23 +49,18 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
     ///   - daemon: defaults to whether the creating thread is a daemon.
     public init(name: String? = nil, daemon: Bool? = nil, _ body: @escaping @Sendable () throws -> Void) {
         self.body = body
-        attributes = Mutex(
-            Attributes(
-                name: name ?? ThreadRegistry.newName("Thread"),
-                isDaemon: daemon ?? OSThread.current.isDaemon,
-                lifecycle: .initial))
+        isDaemon = daemon ?? OSThread.current.isDaemon
+        attributes = StateLock(
+            Attributes(name: name ?? ThreadRegistry.newName("Thread"), lifecycle: .initial))
     }
 
     /// A thread this package did not start: the main thread or a "Dummy" thread.
     private init(foreignName: String, daemon: Bool, ident: UInt, nativeID: Int) {
         body = nil
-        attributes = Mutex(
-            Attributes(
-                name: foreignName, isDaemon: daemon,
-                lifecycle: .running(ident: ident, nativeID: nativeID)))
+        isDaemon = daemon
+        attributes = StateLock(
+            Attributes(name: foreignName, lifecycle: .running(ident: ident, nativeID: nativeID)))
     }
-
-    deinit {}
 
     // MARK: Attributes
 
@@ -65,25 +69,22 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
         get { attributes.withLock { $0.name } }
         set {
             attributes.withLock { $0.name = newValue }
-            if OSThread.currentIfKnown === self { setKernelName(newValue) }
+            if isCallingThread { setKernelName(newValue) }
         }
     }
-
-    /// Whether the process may end without waiting for this thread.
-    public var isDaemon: Bool { attributes.withLock { $0.isDaemon } }
 
     /// Whether the thread has started and not yet finished: a snapshot.
     public var isAlive: Bool { attributes.withLock { $0.lifecycle.isAlive } }
 
     /// The thread's `pthread_t` as a number; `nil` until started. May be reused once the
     /// thread has finished.
-    public var ident: UInt? { attributes.withLock { $0.lifecycle.ident } }
+    public var ident: UInt? { identifiers?.ident }
 
     /// The kernel's thread id (`gettid`); `nil` until started.
-    public var nativeID: Int? { attributes.withLock { $0.lifecycle.nativeID } }
+    public var nativeID: Int? { identifiers?.nativeID }
 
     public var description: String {
-        let (name, daemon, lifecycle) = attributes.withLock { ($0.name, $0.isDaemon, $0.lifecycle) }
+        let (name, lifecycle) = attributes.withLock { ($0.name, $0.lifecycle) }
         let status =
             switch lifecycle {
             case .initial: "initial"
@@ -91,7 +92,7 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
             case .running(let ident, _): "started \(ident)"
             case .finished: "stopped"
             }
-        return "<OSThread(\(name), \(status)\(daemon ? " daemon" : ""))>"
+        return "<OSThread(\(name), \(status)\(isDaemon ? " daemon" : ""))>"
     }
 
     public static func == (lhs: OSThread, rhs: OSThread) -> Bool { lhs === rhs }
@@ -99,23 +100,83 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
 
     // MARK: Start and join
 
-    /// Starts the thread; returns once it is running (its `ident` and `nativeID` are set).
-    /// Throws `.alreadyStarted` on a second call, or `.invalidState` when the system
-    /// refuses to create a thread.
+    /// Starts the thread. Throws `.alreadyStarted` on a second call, or `.invalidState`
+    /// when the system refuses to create a thread.
+    ///
+    /// Returns without waiting for the new thread to be scheduled (one context switch
+    /// less than Python's handshake, which matters when threads are started by the
+    /// thousand); `ident` and `nativeID` wait the few microseconds until the new thread
+    /// has recorded them, so they are never `nil` once `start()` has returned.
     public func start() throws {
         let action = attributes.withLock { $0.lifecycle.start() }
         guard action == .spawn else { throw ThreadingError.alreadyStarted }
-        let started = ThreadParker()
         ThreadRegistry.willStart(self)
-        let context = Unmanaged.passRetained(ThreadStartContext(thread: self, started: started))
-        let rc = ThreadShim.create(context.toOpaque())
-        if rc != 0 {
+        let context = Unmanaged.passRetained(ThreadStartContext(thread: self))
+        switch ThreadShim.create(context.toOpaque()) {
+        case .success(let handle):
+            attributes.withLock { $0.unreaped = handle }
+        case .failure(let error):
             context.release()
             attributes.withLock { $0.lifecycle = .initial }
             ThreadRegistry.didFinish(self)
-            throw ThreadingError.invalidState("pthread_create failed with error \(rc)")
+            announceBegan()
+            throw ThreadingError.invalidState("pthread_create failed with error \(error.code)")
         }
-        started.park()
+    }
+
+    deinit {
+        // Never joined: let the system free the thread when it exits. (May run on the
+        // thread itself, from its per-thread slot's destructor; detaching oneself is fine.)
+        if let handle = attributes.withLock({ $0.unreaped }) { ThreadShim.detach(handle) }
+    }
+
+    /// pthread_join, once: the first joiner reaps the thread, so its stack is back in the
+    /// system's cache when `join` returns. Blocks until the thread has exited.
+    /// Returns whether this call reaped it.
+    @discardableResult
+    private func reap() -> Bool {
+        let handle = attributes.withLock {
+            let handle = $0.unreaped
+            $0.unreaped = nil
+            return handle
+        }
+        guard let handle else { return false }
+        ThreadShim.join(handle)
+        return true
+    }
+
+    /// The ids once the new thread has recorded them; `nil` before `start()`.
+    private var identifiers: (ident: UInt, nativeID: Int)? {
+        while true {
+            // Read the generation before the state, so an announcement after the read
+            // changes the word and the sleep below returns at once.
+            let generation = beganWord.load()
+            let lifecycle = attributes.withLock { $0.lifecycle }
+            switch lifecycle {
+            case .initial: return nil
+            case .running(let ident, let nativeID), .finished(let ident, let nativeID):
+                return (ident, nativeID)
+            case .starting:
+                // Mark a sleeper (bit 0), so the new thread makes the wake call.
+                if generation & 1 == 0,
+                    !beganWord.compareExchange(expected: generation, desired: generation | 1).exchanged
+                {
+                    continue
+                }
+                _ = beganWord.wait(whileEquals: generation | 1, deadline: .never)
+            }
+        }
+    }
+
+    /// The lifecycle left `.starting`: bump the generation, wake sleepers if any.
+    private func announceBegan() {
+        var seen = beganWord.load()
+        while true {
+            let (done, original) = beganWord.compareExchange(expected: seen, desired: (seen & ~1) &+ 2)
+            if done { break }
+            seen = original
+        }
+        if seen & 1 != 0 { beganWord.wakeAll() }
     }
 
     /// Blocks until the thread has finished. Throws `.notStarted` before `start()` and
@@ -125,10 +186,17 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
         let wait =
             DiagnosticsHooks.isActive
             ? DiagnosticsHooks.waitBegan(.threadJoin, object: self, label: name) : nil
-        while finishedWord.load() == 0 {
-            _ = finishedWord.wait(whileEquals: 0, deadline: .never)
-        }
+        // The first joiner waits in pthread_join itself: one sleep, woken by the kernel
+        // when the thread has exited (waiting for the finished word first would often
+        // sleep twice). Other joiners wait for the finished word.
+        if !reap() { waitFinishedUntimed() }
         DiagnosticsHooks.waitEnded(wait, satisfied: true)
+    }
+
+    // Out of line: a `Deadline` local costs metadata look-ups in the caller's prologue.
+    @inline(never)
+    private func waitFinishedUntimed() {
+        _ = waitFinished(deadline: .never)
     }
 
     /// Blocks at most `timeout`; returns `true` when the thread has finished (Python's
@@ -137,38 +205,60 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
     public func join(timeout: Duration) throws -> Bool {
         try checkTimeout(timeout)
         try checkJoinable()
-        let deadline = Deadline.after(timeout)
         let wait =
             DiagnosticsHooks.isActive
             ? DiagnosticsHooks.waitBegan(.threadJoin, object: self, label: name) : nil
-        while finishedWord.load() == 0 {
-            if !finishedWord.wait(whileEquals: 0, deadline: deadline) {
-                let finished = finishedWord.load() == 1
-                DiagnosticsHooks.waitEnded(wait, satisfied: finished)
-                return finished
-            }
+        guard waitFinished(deadline: .after(timeout)) else {
+            DiagnosticsHooks.waitEnded(wait, satisfied: false)
+            return false
         }
+        reap()
         DiagnosticsHooks.waitEnded(wait, satisfied: true)
         return true
     }
 
+    /// Sleeps on the finished word until the thread has finished or the deadline passed.
+    private func waitFinished(deadline: Deadline) -> Bool {
+        while true {
+            switch finishedWord.load() {
+            case 1: return true
+            case 0:
+                // Announce a sleeper, so the finishing thread makes the wake call.
+                if !finishedWord.compareExchange(expected: 0, desired: 2).exchanged { continue }
+            default: break
+            }
+            if !finishedWord.wait(whileEquals: 2, deadline: deadline) {
+                return finishedWord.load() == 1
+            }
+        }
+    }
+
     private func checkJoinable() throws {
-        guard attributes.withLock({ $0.lifecycle.isStarted }) else { throw ThreadingError.notStarted }
-        if OSThread.currentIfKnown === self { throw ThreadingError.joinCurrentThread }
+        guard attributes.withLock({ $0.lifecycle.isStarted }) else {
+            throw ThreadingError.notStarted
+        }
+        if isCallingThread { throw ThreadingError.joinCurrentThread }
+    }
+
+    /// Whether the calling thread is this one. The main thread has no per-thread slot, so
+    /// it is recognised by its pthread id.
+    private var isCallingThread: Bool {
+        if let known = OSThread.currentIfKnown { return known === self }
+        return self === OSThread.main && cthreading_is_main_thread()
     }
 
     // MARK: The new thread's side
 
-    fileprivate func run(started: ThreadParker) {
+    fileprivate func run() {
         let ident = UInt(ThreadShim.selfIdent())
         let nativeID = Int(cthreading_gettid())
         let name = attributes.withLock {
             $0.lifecycle.didBegin(ident: ident, nativeID: nativeID)
             return $0.name
         }
+        announceBegan()
         ThreadRegistry.setCurrent(self)
         setKernelName(name)
-        started.unpark()
         if DiagnosticsHooks.isActive { DiagnosticsHooks.threadStarted() }
         do {
             try body?()
@@ -176,14 +266,28 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
             ThreadRegistry.reportUncaught(error, in: self)
         }
         if DiagnosticsHooks.isActive { DiagnosticsHooks.threadEnded() }
+        // Python clears a thread's `threading.local` values before `join()` returns; the
+        // pthread key destructors would run only after this function returns.
+        ThreadLocalStorage.releaseCallingThread()
         attributes.withLock { $0.lifecycle.didFinish() }
         ThreadRegistry.didFinish(self)
-        finishedWord.store(1)
-        finishedWord.wakeAll()
+        if finishedWord.exchange(1) == 2 { finishedWord.wakeAll() }
+    }
+
+    /// A foreign thread's slot was cleared at its exit: it is no longer alive.
+    func foreignThreadDidExit() {
+        attributes.withLock { $0.lifecycle.didFinish() }
+        if finishedWord.exchange(1) == 2 { finishedWord.wakeAll() }
     }
 
     private func setKernelName(_ name: String) {
-        _ = cthreading_set_thread_name(String(name.utf8.prefix(15)) ?? "")
+        // The kernel keeps 15 bytes; cut on a character boundary so the name stays UTF-8.
+        var cut = ""
+        for character in name {
+            if cut.utf8.count + character.utf8.count > 15 { break }
+            cut.append(character)
+        }
+        _ = cthreading_set_thread_name(cut)
     }
 
     // MARK: Threads of the process
@@ -222,21 +326,26 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
     public static var activeCount: Int { ThreadRegistry.all().count }
 
     /// Replaces what happens to an error thrown out of a thread's body (Python's
-    /// `threading.excepthook`). The hook runs on the failing thread.
+    /// `threading.excepthook`). The hook runs on the failing thread, after the body and
+    /// before the thread counts as finished (so before `join()` returns); other threads
+    /// are not affected.
     public static func setExceptHook(_ hook: @escaping @Sendable (OSThread, any Error) -> Void) {
         ThreadRegistry.setExceptHook(hook)
+    }
+
+    /// Puts back the default except hook (Python's `threading.__excepthook__`).
+    static func resetExceptHook() {
+        ThreadRegistry.setExceptHook(nil)
     }
 }
 
 /// What `pthread_create` hands the new thread.
 final class ThreadStartContext: Sendable {
     let thread: OSThread
-    let started: ThreadParker
 
-    init(thread: OSThread, started: ThreadParker) {
+    init(thread: OSThread) {
         self.thread = thread
-        self.started = started
     }
 
-    func run() { thread.run(started: started) }
+    func run() { thread.run() }
 }

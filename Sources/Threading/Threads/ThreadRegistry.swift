@@ -1,5 +1,3 @@
-import Synchronization
-
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -12,12 +10,13 @@ enum ThreadRegistry {
     private struct Books {
         var nameCounter = 0
         var sequence = 0
+        // The main thread has sequence 0, so `all` lists it first, as `enumerate()` does.
         var alive: [ObjectIdentifier: (sequence: Int, thread: OSThread)] = [:]
         var exceptHook: (@Sendable (OSThread, any Error) -> Void)?
         var exitHandlerInstalled = false
     }
 
-    private static let books = Mutex(Books())
+    private static let books = StateLock(Books())
 
     /// "Thread-N" or "Dummy-N": one counter for both, as in CPython.
     static func newName(_ prefix: String) -> String {
@@ -28,9 +27,9 @@ enum ThreadRegistry {
         return "\(prefix)-\(n)"
     }
 
-    private static func insert(_ thread: OSThread, _ books: inout Books) {
+    private static func insert(_ thread: OSThread, _ books: inout Books, sequence: Int? = nil) {
         books.sequence += 1
-        books.alive[ObjectIdentifier(thread)] = (books.sequence, thread)
+        books.alive[ObjectIdentifier(thread)] = (sequence ?? books.sequence, thread)
     }
 
     static func willStart(_ thread: OSThread) {
@@ -48,7 +47,7 @@ enum ThreadRegistry {
     }
 
     static func registerMain(_ thread: OSThread) {
-        books.withLock { insert(thread, &$0) }
+        books.withLock { insert(thread, &$0, sequence: 0) }
     }
 
     static func adoptForeign(_ thread: OSThread) {
@@ -59,15 +58,21 @@ enum ThreadRegistry {
     static func setCurrent(_ thread: OSThread) { ThreadShim.setCurrent(thread) }
     static func current() -> OSThread? { ThreadShim.current() }
 
-    /// A thread's slot was cleared at its exit: forget it if it was a foreign thread.
-    static func threadExited(_ thread: OSThread) { didFinish(thread) }
+    /// A thread's slot was cleared at its exit: forget it. For a thread this package
+    /// started, `run` did so already; a foreign ("Dummy") thread ends here.
+    static func threadExited(_ thread: OSThread) {
+        let wasListed = books.withLock {
+            $0.alive.removeValue(forKey: ObjectIdentifier(thread)) != nil
+        }
+        if wasListed { thread.foreignThreadDidExit() }
+    }
 
     static func all() -> [OSThread] {
         _ = OSThread.main
         return books.withLock { $0.alive.values.sorted { $0.sequence < $1.sequence }.map(\.thread) }
     }
 
-    static func setExceptHook(_ hook: @escaping @Sendable (OSThread, any Error) -> Void) {
+    static func setExceptHook(_ hook: (@Sendable (OSThread, any Error) -> Void)?) {
         books.withLock { $0.exceptHook = hook }
     }
 
@@ -83,10 +88,12 @@ enum ThreadRegistry {
     /// thread, as CPython's `threading._shutdown` does. Threads started meanwhile are
     /// waited for too.
     private static func joinNonDaemonThreads() {
+        // Resolved before taking the books' lock: the first use of `main` registers it.
         let me = OSThread.currentIfKnown
+        let main = OSThread.main
         while true {
             let pending = books.withLock {
-                $0.alive.values.map(\.thread).filter { !$0.isDaemon && $0 !== me && $0 !== OSThread.main }
+                $0.alive.values.map(\.thread).filter { !$0.isDaemon && $0 !== me && $0 !== main }
             }
             guard let next = pending.first else { return }
             try? next.join()

@@ -1,0 +1,239 @@
+import CThreadingShims
+import Synchronization
+
+/// The machinery behind `ProcessPoolExecutor`: the state in one lock, and per worker slot
+/// a reader thread (which also starts the slot's processes) and a writer thread.
+///
+/// Why threads per slot: the reader blocks in `read(2)` for answers, the writer in
+/// `send(2)` for jobs, so neither waits for the other and a full channel in one direction
+/// can never deadlock the other. The reader starts its slot's processes itself because
+/// `PR_SET_PDEATHSIG` fires when the *thread* that spawned a worker ends: the reader lives
+/// exactly as long as the processes it watches.
+final class ProcessPoolCore: Sendable {
+    let state: LockedState<PoolState>
+    let executable: String
+    /// The environment every worker gets: ours, without a worker marker of our own.
+    let environment: [String]
+    /// One per slot; its writer sleeps on it while it has nothing to write.
+    let writerWakeups: [WakeSignal]
+    let readers: LockedState<[OSThread]>
+    let nextJobID = Atomic<UInt64>(1)
+
+    init(workers: Int, window: Int, maxTasksPerChild: Int?, executable: String) {
+        state = LockedState(PoolState(workers: workers, window: window, maxTasksPerChild: maxTasksPerChild))
+        self.executable = executable
+        environment = ProcessSyscalls.environment().filter { !$0.hasPrefix(workerEnvironmentKey + "=") }
+        writerWakeups = (0..<workers).map { _ in WakeSignal() }
+        readers = LockedState([])
+    }
+
+    /// Starts one reader thread per slot; each starts its worker.
+    func start() throws {
+        let count = writerWakeups.count
+        var threads: [OSThread] = []
+        for index in 0..<count {
+            let thread = OSThread(name: "process-pool-\(index)", daemon: true) { [self] in runSlot(index) }
+            try thread.start()
+            threads.append(thread)
+        }
+        readers.withLock { $0 = threads }
+    }
+
+    func submit(_ job: PoolJob) throws {
+        switch state.withLock({ $0.submit(job) }) {
+        case .rejected(let error): throw error
+        case .queued: break
+        case .sent(let slot, let wake): if wake { writerWakeups[slot].signal() }
+        }
+    }
+
+    func shutdown(wait: Bool, cancelFutures: Bool) {
+        let action = state.withLock { $0.shutdown(cancelPending: cancelFutures) }
+        for job in action.cancelled where !job.completion.cancel() {
+            job.completion.fail(CancellationError())
+        }
+        for slot in action.wakeWriters { writerWakeups[slot].signal() }
+        guard wait else { return }
+        for thread in readers.withLock({ $0 }) {
+            // A done callback that shuts the pool down runs on a reader: it cannot join itself.
+            do { try thread.join() } catch {}
+        }
+    }
+
+    var workerPIDs: [Int32] { state.withLock { $0.workerPIDs } }
+
+    // MARK: one slot
+
+    private struct WorkerProcess {
+        var pid: Int32
+        var channel: Int32
+        var counter: UnsafeMutableRawPointer
+    }
+
+    private func spawnWorker() throws(SystemCallError) -> WorkerProcess {
+        let pair = try ProcessSyscalls.makeSocketPair()
+        var toClose = [pair.child]
+        defer { for fd in toClose { ProcessSyscalls.close(fd) } }
+        // Children receive their descriptors as 3 and 4: move ours out of that range first.
+        let childChannel = try ProcessSyscalls.duplicate(pair.child, atLeast: 10)
+        toClose.append(childChannel)
+        let shared: (fd: Int32, word: UnsafeMutableRawPointer)
+        do {
+            shared = try ProcessSyscalls.makeSharedWord()
+        } catch {
+            ProcessSyscalls.close(pair.parent)
+            throw error
+        }
+        toClose.append(shared.fd)
+        do {
+            let childCounter = try ProcessSyscalls.duplicate(shared.fd, atLeast: 10)
+            toClose.append(childCounter)
+            let marker = "\(workerEnvironmentKey)=3,4,\(ProcessSyscalls.processID())"
+            let pid = try ProcessSyscalls.spawn(
+                path: executable, arguments: [executable], environment: environment + [marker],
+                mapping: [(childChannel, 3), (childCounter, 4)])
+            return WorkerProcess(pid: pid, channel: pair.parent, counter: shared.word)
+        } catch {
+            ProcessSyscalls.close(pair.parent)
+            ProcessSyscalls.unmapSharedWord(shared.word)
+            throw error
+        }
+    }
+
+    private func runSlot(_ index: Int) {
+        while true {
+            let worker: WorkerProcess
+            do {
+                worker = try spawnWorker()
+            } catch {
+                let jobs = state.withLock {
+                    $0.spawnFailed(slot: index, message: "cannot start a worker: \(error)")
+                }
+                let broken = ExecutorError.broken("cannot start a worker: \(error)")
+                for job in jobs { job.completion.fail(broken) }
+                return
+            }
+            if state.withLock({ $0.workerStarted(slot: index, pid: worker.pid) }) {
+                writerWakeups[index].signal()
+            }
+            let channel = worker.channel
+            let writer = OSThread(name: "process-pool-\(index)-writer", daemon: true) { [self] in
+                runWriter(index, channel: channel)
+            }
+            var detail: String?
+            do { try writer.start() } catch { detail = "cannot start its writer thread: \(error)" }
+            var cutShort = false
+            if detail == nil {
+                switch readAnswers(index, channel: channel) {
+                case .endOfFile: break
+                case .endOfFileInsideMessage: cutShort = true
+                case .protocolError(let message): detail = message
+                }
+            }
+            // The channel is closed or broken: make sure the process is gone, then reap it.
+            ProcessSyscalls.kill(worker.pid)
+            let status = try? ProcessSyscalls.waitForExit(worker.pid)
+            let startedCount = cthreading_word_load_acquire(
+                worker.counter.assumingMemoryBound(to: cthreading_word_t.self))
+            if state.withLock({ $0.workerEnded(slot: index) }) { writerWakeups[index].signal() }
+            _ = try? writer.join()
+            ProcessSyscalls.close(channel)
+            ProcessSyscalls.unmapSharedWord(worker.counter)
+            var reason = detail ?? status.map(\.description) ?? "lost"
+            if cutShort { reason += " (its last message was cut short)" }
+            let action = state.withLock {
+                $0.workerExited(slot: index, startedCount: startedCount, detail: reason)
+            }
+            if let (message, jobs) = action.broken {
+                for job in jobs { job.completion.fail(ExecutorError.broken(message)) }
+                for slot in writerWakeups.indices { writerWakeups[slot].signal() }
+                return
+            }
+            let error = ProcessPoolError.workerDied(pid: worker.pid, detail: reason)
+            for job in action.failed { job.completion.fail(error) }
+            for slot in action.wakeWriters { writerWakeups[slot].signal() }
+            if !action.respawn { return }
+        }
+    }
+
+    private enum ReadEnd {
+        case endOfFile
+        case endOfFileInsideMessage
+        /// Garbage: a bad length, kind or status, or an answer to a job it was not given.
+        case protocolError(String)
+    }
+
+    /// Reads answers until end-of-file or garbage.
+    private func readAnswers(_ index: Int, channel: Int32) -> ReadEnd {
+        var parser = FrameParser()
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var frames: [Frame] = []
+        while true {
+            let count: Int
+            do {
+                count = try chunk.withUnsafeMutableBytes { buffer in
+                    try ProcessSyscalls.read(channel, into: buffer.baseAddress!, count: buffer.count)
+                }
+            } catch {
+                // ECONNRESET and the like: the worker is gone, as at end-of-file.
+                return .endOfFile
+            }
+            if count == 0 { return parser.hasPartialFrame ? .endOfFileInsideMessage : .endOfFile }
+            chunk.withUnsafeBytes { parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            var failure: String?
+            frames.removeAll(keepingCapacity: true)
+            do {
+                while let frame = try parser.next(expecting: Wire.resultKind) { frames.append(frame) }
+            } catch {
+                failure = "protocol error: \(error)"
+            }
+            var statuses: [Wire.Status] = []
+            statuses.reserveCapacity(frames.count)
+            for frame in frames {
+                guard let first = frame.rest.first, let status = Wire.Status(rawValue: first) else {
+                    failure = failure ?? "protocol error: bad answer status"
+                    break
+                }
+                statuses.append(status)
+            }
+            let ids = frames.prefix(statuses.count).map(\.id)
+            let jobs: [PoolJob]
+            switch state.withLock({ $0.resultsArrived(slot: index, ids: ids) }) {
+            case .delivered(let delivered, let wake):
+                jobs = delivered
+                if wake { writerWakeups[index].signal() }
+            case .protocolError(let delivered, let message):
+                jobs = delivered
+                failure = failure ?? "protocol error: \(message)"
+            }
+            for (offset, job) in jobs.enumerated() {
+                job.completion.finish(
+                    status: statuses[offset], body: frames[offset].rest.dropFirst(), taskName: job.taskName)
+            }
+            if let failure { return .protocolError(failure) }
+        }
+    }
+
+    private func runWriter(_ index: Int, channel: Int32) {
+        while true {
+            switch state.withLock({ $0.writerNext(slot: index) }) {
+            case .write(let bytes):
+                do {
+                    try bytes.withUnsafeBytes { buffer in
+                        try ProcessSyscalls.sendAll(channel, buffer)
+                    }
+                } catch {
+                    // The worker is gone; its reader sees end-of-file and cleans up.
+                    return
+                }
+            case .closeWriteSide:
+                ProcessSyscalls.shutdownWrite(channel)
+                return
+            case .stop:
+                return
+            case .sleep:
+                writerWakeups[index].wait()
+            }
+        }
+    }
+}

@@ -1,0 +1,391 @@
+import CThreadingShims
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A failed system call: which C function and the `errno` it left.
+struct SystemCallError: Error, CustomStringConvertible {
+    var function: String
+    var code: Int32
+
+    var description: String {
+        "\(function) failed: \(String(cString: strerror(code))) (errno \(code))"
+    }
+}
+
+/// Every pipe / posix_spawn / waitpid / kill / read / write call of the module sits here:
+/// each checks its return code, retries `EINTR` in `retryingInterrupts`, and names the C
+/// function it wraps. Nothing here forks: workers are started with `posix_spawn`, so a
+/// parent with many threads and held locks cannot hand a half-copied state to a child.
+enum ProcessSyscalls {
+    /// Runs `call` again while it fails with `EINTR`; throws for any other failure.
+    @inline(__always)
+    static func retryingInterrupts<R: BinaryInteger>(_ function: String, _ call: () -> R)
+        throws(SystemCallError) -> R
+    {
+        while true {
+            let result = call()
+            if result >= 0 { return result }
+            let code = errno
+            if code == EINTR { continue }
+            throw SystemCallError(function: function, code: code)
+        }
+    }
+
+    /// socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC): one two-way channel per worker.
+    /// A socket rather than two pipes so that the parent can write with `MSG_NOSIGNAL`:
+    /// writing to a dead worker then fails with `EPIPE` instead of killing the parent
+    /// with `SIGPIPE`, without touching the process-wide signal disposition.
+    static func makeSocketPair() throws(SystemCallError) -> (parent: Int32, child: Int32) {
+        var fds: [Int32] = [-1, -1]
+        let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+        let rc = fds.withUnsafeMutableBufferPointer { socketpair(AF_UNIX, type, 0, $0.baseAddress!) }
+        if rc != 0 { throw SystemCallError(function: "socketpair", code: errno) }
+        return (fds[0], fds[1])
+    }
+
+    /// send(MSG_NOSIGNAL) until every byte is sent.
+    static func sendAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(SystemCallError) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = try retryingInterrupts("send") {
+                send(fd, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            }
+            offset += n
+        }
+    }
+
+    /// shutdown(SHUT_WR): the peer reads end-of-file but can still send back.
+    static func shutdownWrite(_ fd: Int32) {
+        _ = Glibc.shutdown(fd, Int32(SHUT_WR))
+    }
+
+    private static let sharedCounterSerial = Atomic<Int>(0)
+
+    /// A 4-byte word shared with a worker: a file in /dev/shm (unlinked at once), mapped
+    /// `MAP_SHARED` here and, through the descriptor, in the worker. The worker stores how
+    /// many tasks it has started, so after a crash the parent knows which tasks ran.
+    static func makeSharedWord() throws(SystemCallError) -> (fd: Int32, word: UnsafeMutableRawPointer) {
+        let serial = sharedCounterSerial.wrappingAdd(1, ordering: .relaxed).newValue
+        var fd: Int32 = -1
+        var lastError: Int32 = 0
+        for directory in ["/dev/shm", "/tmp"] {
+            let path = "\(directory)/swift-threading-\(getpid())-\(serial)"
+            repeat {
+                fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            } while fd < 0 && errno == EINTR
+            if fd >= 0 {
+                _ = unlink(path)
+                break
+            }
+            lastError = errno
+        }
+        if fd < 0 { throw SystemCallError(function: "open", code: lastError) }
+        if ftruncate(fd, 4096) != 0 {
+            let code = errno
+            close(fd)
+            throw SystemCallError(function: "ftruncate", code: code)
+        }
+        guard let word = try? mapSharedWord(fd) else {
+            let code = errno
+            close(fd)
+            throw SystemCallError(function: "mmap", code: code)
+        }
+        return (fd, word)
+    }
+
+    /// mmap(MAP_SHARED) of the first page of `fd`.
+    static func mapSharedWord(_ fd: Int32) throws(SystemCallError) -> UnsafeMutableRawPointer {
+        let pointer = mmap(nil, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
+        guard let pointer, pointer != MAP_FAILED else { throw SystemCallError(function: "mmap", code: errno) }
+        return pointer
+    }
+
+    /// munmap(2) of a page `mapSharedWord` returned.
+    static func unmapSharedWord(_ word: UnsafeMutableRawPointer) {
+        _ = munmap(word, 4096)
+    }
+
+    /// fcntl(F_DUPFD_CLOEXEC): a close-on-exec copy of `fd` numbered at least `minimum`.
+    static func duplicate(_ fd: Int32, atLeast minimum: Int32) throws(SystemCallError) -> Int32 {
+        try retryingInterrupts("fcntl(F_DUPFD_CLOEXEC)") { fcntl(fd, F_DUPFD_CLOEXEC, minimum) }
+    }
+
+    /// close(2). `EINTR` is not retried: on Linux the descriptor is gone either way.
+    static func close(_ fd: Int32) {
+        if fd >= 0 { _ = systemClose(fd) }
+    }
+
+    /// posix_spawn(3) of `path` with `arguments` and `environment`; `mapping` lists
+    /// (parent descriptor, child descriptor) pairs that the child receives with dup2.
+    /// The sources must not collide with the targets (callers pass descriptors ≥ 10).
+    static func spawn(
+        path: String, arguments: [String], environment: [String], mapping: [(Int32, Int32)]
+    ) throws(SystemCallError) -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        var rc = posix_spawn_file_actions_init(&actions)
+        if rc != 0 { throw SystemCallError(function: "posix_spawn_file_actions_init", code: rc) }
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for (source, target) in mapping {
+            rc = posix_spawn_file_actions_adddup2(&actions, source, target)
+            if rc != 0 { throw SystemCallError(function: "posix_spawn_file_actions_adddup2", code: rc) }
+        }
+        let argv = arguments.map { strdup($0) }
+        let envp = environment.map { strdup($0) }
+        defer {
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
+        }
+        var pid: pid_t = 0
+        rc = (argv + [nil]).withUnsafeBufferPointer { argvBuffer in
+            (envp + [nil]).withUnsafeBufferPointer { envBuffer in
+                posix_spawn(
+                    &pid, path, &actions, nil,
+                    UnsafeMutablePointer(mutating: argvBuffer.baseAddress!),
+                    UnsafeMutablePointer(mutating: envBuffer.baseAddress!))
+            }
+        }
+        if rc != 0 { throw SystemCallError(function: "posix_spawn", code: rc) }
+        return pid
+    }
+
+    /// waitpid(2) without options: blocks until `pid` ends and says how.
+    static func waitForExit(_ pid: pid_t) throws(SystemCallError) -> ExitStatus {
+        var status: Int32 = 0
+        _ = try retryingInterrupts("waitpid") { waitpid(pid, &status, 0) }
+        return ExitStatus(rawStatus: status)
+    }
+
+    /// kill(SIGKILL). `ESRCH` (already gone) is not an error here.
+    static func kill(_ pid: pid_t) {
+        _ = Glibc.kill(pid, SIGKILL)
+    }
+
+    /// read(2) of at most `count` bytes; 0 means end of file.
+    static func read(_ fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int) throws(SystemCallError)
+        -> Int
+    {
+        try retryingInterrupts("read") { Glibc.read(fd, buffer, count) }
+    }
+
+    /// write(2) until every byte is written.
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(SystemCallError) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = try retryingInterrupts("write") {
+                Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            }
+            offset += n
+        }
+    }
+
+    /// write(2) of `message` to standard error, ignoring failures.
+    static func writeStandardError(_ message: String) {
+        var message = message
+        message.withUTF8 { try? writeAll(2, UnsafeRawBufferPointer($0)) }
+    }
+
+    /// sysconf(_SC_NPROCESSORS_ONLN), at least 1.
+    static func processorCount() -> Int {
+        max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    }
+
+    /// close(2) of every descriptor from `lowest` up, found by reading /proc/self/fd with
+    /// opendir/readdir: a worker must not keep open what its parent let it inherit by
+    /// accident (a pipe's write end kept open elsewhere hides that pipe's end-of-file).
+    static func closeDescriptors(from lowest: Int32) {
+        guard let directory = opendir("/proc/self/fd") else { return }
+        let own = dirfd(directory)
+        var toClose: [Int32] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if let fd = Int32(name), fd >= lowest, fd != own { toClose.append(fd) }
+        }
+        closedir(directory)
+        for fd in toClose { close(fd) }
+    }
+
+    /// access(X_OK): whether `path` names a file this process may execute.
+    static func isExecutable(_ path: String) -> Bool {
+        access(path, X_OK) == 0
+    }
+
+    /// readlink("/proc/self/exe"): the path of the running program.
+    static func currentExecutable() -> String? {
+        var buffer = [CChar](repeating: 0, count: 4097)
+        let n = buffer.withUnsafeMutableBufferPointer { readlink("/proc/self/exe", $0.baseAddress!, 4096) }
+        if n <= 0 { return nil }
+        return buffer.withUnsafeBufferPointer {
+            String(decoding: UnsafeRawBufferPointer($0).prefix(n), as: UTF8.self)
+        }
+    }
+
+    /// prctl(PR_SET_PDEATHSIG, SIGKILL) through the package's shim: the kernel kills this
+    /// process when the thread that spawned it ends.
+    static func dieWithParent() {
+        _ = cthreading_set_parent_death_signal(SIGKILL)
+    }
+
+    static func parentProcessID() -> pid_t { getppid() }
+    static func processID() -> pid_t { getpid() }
+
+    /// _exit(2): ends a worker without running the parent program's `atexit` handlers.
+    static func exitImmediately(_ code: Int32) -> Never { _exit(code) }
+
+    /// getenv(3).
+    static func environmentValue(_ name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
+        return String(cString: value)
+    }
+
+    /// unsetenv(3).
+    static func removeEnvironmentValue(_ name: String) {
+        _ = unsetenv(name)
+    }
+
+    /// The current environment as `NAME=value` strings.
+    static func environment() -> [String] {
+        var result: [String] = []
+        var pointer = environ
+        while let entry = pointer.pointee {
+            result.append(String(cString: entry))
+            pointer += 1
+        }
+        return result
+    }
+
+    /// clock_gettime(CLOCK_MONOTONIC) in nanoseconds.
+    static func monotonicNanoseconds() -> UInt64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return UInt64(spec.tv_sec) &* 1_000_000_000 &+ UInt64(spec.tv_nsec)
+    }
+}
+
+@inline(__always)
+private func systemClose(_ fd: Int32) -> Int32 { Glibc.close(fd) }
+
+/// How a process ended, as `waitpid` reported it.
+enum ExitStatus: Equatable, Sendable, CustomStringConvertible {
+    case exited(Int32)
+    case signaled(Int32)
+
+    init(rawStatus status: Int32) {
+        let signal = status & 0x7f
+        self = signal == 0 ? .exited((status >> 8) & 0xff) : .signaled(signal)
+    }
+
+    var description: String {
+        switch self {
+        case .exited(let code): "exit code \(code)"
+        case .signaled(let signal): "killed by \(ExitStatus.signalName(signal))"
+        }
+    }
+
+    static func signalName(_ signal: Int32) -> String {
+        switch signal {
+        case SIGKILL: "SIGKILL"
+        case SIGSEGV: "SIGSEGV"
+        case SIGABRT: "SIGABRT"
+        case SIGTERM: "SIGTERM"
+        case SIGBUS: "SIGBUS"
+        case SIGILL: "SIGILL"
+        case SIGFPE: "SIGFPE"
+        case SIGPIPE: "SIGPIPE"
+        case SIGINT: "SIGINT"
+        case SIGTRAP: "SIGTRAP"
+        default: "signal \(signal)"
+        }
+    }
+}
+
+/// A binary semaphore on a pthread mutex and condition variable: `signal()` makes the next
+/// (or a current) `wait()` return. The writer threads sleep on it: unlike `Event.wait`,
+/// it never spins first, which on a busy machine would take the core from the worker
+/// processes the writer is waiting for.
+///
+/// `@unchecked Sendable`: `signalled` is guarded by `mutex`; the pthread objects live at
+/// stable heap addresses for the object's whole life.
+final class WakeSignal: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let condition: UnsafeMutablePointer<pthread_cond_t>
+    private var signalled = false
+
+    init() {
+        mutex = .allocate(capacity: 1)
+        mutex.initialize(to: pthread_mutex_t())
+        condition = .allocate(capacity: 1)
+        condition.initialize(to: pthread_cond_t())
+        // Default attributes: these only fail for lack of memory, which traps anyway.
+        _ = pthread_mutex_init(mutex, nil)
+        _ = pthread_cond_init(condition, nil)
+    }
+
+    deinit {
+        _ = pthread_cond_destroy(condition)
+        _ = pthread_mutex_destroy(mutex)
+        condition.deallocate()
+        mutex.deallocate()
+    }
+
+    /// pthread_cond_signal under the mutex.
+    func signal() {
+        _ = pthread_mutex_lock(mutex)
+        signalled = true
+        _ = pthread_cond_signal(condition)
+        _ = pthread_mutex_unlock(mutex)
+    }
+
+    /// pthread_cond_wait until signalled (spurious wake-ups loop), then consumes the signal.
+    func wait() {
+        _ = pthread_mutex_lock(mutex)
+        while !signalled { _ = pthread_cond_wait(condition, mutex) }
+        signalled = false
+        _ = pthread_mutex_unlock(mutex)
+    }
+}
+
+/// A value guarded by a pthread mutex, with `Mutex`'s `withLock` shape.
+///
+/// Why not `Synchronization.Mutex`: on Linux its contended path is a priority-inheritance
+/// futex inside the uninstrumented standard library, so ThreadSanitizer sees no hand-off
+/// and reports false races on the pool's state (Threading's `StateLock` exists for the
+/// same reason but is internal to that module). TSan intercepts `pthread_mutex_*`.
+///
+/// `@unchecked Sendable`: `value` is read and written only between
+/// `pthread_mutex_lock` and `pthread_mutex_unlock` of `mutex`.
+final class LockedState<State>: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let value: UnsafeMutablePointer<State>
+
+    init(_ initial: State) {
+        mutex = .allocate(capacity: 1)
+        mutex.initialize(to: pthread_mutex_t())
+        // Default attributes: fails only for lack of memory.
+        _ = pthread_mutex_init(mutex, nil)
+        value = .allocate(capacity: 1)
+        value.initialize(to: initial)
+    }
+
+    deinit {
+        value.deinitialize(count: 1)
+        value.deallocate()
+        _ = pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    /// Runs `body` with exclusive access to the state. `body` must not block or call out
+    /// to user code: decide under the lock, act after it.
+    @inline(__always)
+    func withLock<R>(_ body: (inout State) throws -> R) rethrows -> R {
+        _ = pthread_mutex_lock(mutex)
+        defer { _ = pthread_mutex_unlock(mutex) }
+        return try body(&value.pointee)
+    }
+}

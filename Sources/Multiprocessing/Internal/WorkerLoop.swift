@@ -1,0 +1,157 @@
+import CThreadingShims
+
+/// The environment variable that makes a program a worker. Its value is
+/// `CHANNEL_FD,COUNTER_FD,PARENT_PID`.
+let workerEnvironmentKey = "SWIFT_THREADING_WORKER"
+
+/// Runs tasks of one registered type in a worker.
+struct TaskHandler {
+    let name: [UInt8]
+    /// Appends status and body of the answer for the tasks in `body`.
+    let run: (ArraySlice<UInt8>, inout [UInt8]) -> Void
+
+    init<T: ProcessTask>(_ type: T.Type) {
+        name = Array(T.taskName.utf8)
+        run = { body, out in TaskHandler.run(T.self, body: body, into: &out) }
+    }
+
+    private static func run<T: ProcessTask>(_ type: T.Type, body: ArraySlice<UInt8>, into out: inout [UInt8])
+    {
+        let tasks: [T]
+        do {
+            tasks = try BinaryDecoder.decode([T].self, from: Array(body))
+        } catch {
+            appendRemote(error, to: &out)
+            return
+        }
+        var outputs: [T.Output] = []
+        outputs.reserveCapacity(tasks.count)
+        for task in tasks {
+            do {
+                outputs.append(try task.run())
+            } catch {
+                appendRemote(error, to: &out)
+                return
+            }
+        }
+        let mark = out.count
+        out.append(Wire.Status.ok.rawValue)
+        do {
+            try BinaryEncoder.encode(outputs, into: &out)
+        } catch {
+            out.removeSubrange(mark...)
+            appendRemote(error, to: &out)
+        }
+    }
+
+    static func appendRemote(_ error: any Error, to out: inout [UInt8]) {
+        out.append(Wire.Status.remote.rawValue)
+        let pair = [String(describing: type(of: error)), String(describing: error)]
+        // Encoding two strings cannot fail short of 4 GiB messages.
+        if (try? BinaryEncoder.encode(pair, into: &out)) == nil {
+            try? BinaryEncoder.encode(["EncodingError", "error message too long"], into: &out)
+        }
+    }
+}
+
+/// The worker side: read jobs, run them, answer in order, until end-of-file.
+enum WorkerLoop {
+    /// Answers are sent at the latest this long after the previous send, so that a long
+    /// task does not hold back the answers of the short ones before it.
+    static let flushIntervalNanoseconds: UInt64 = 50_000
+
+    static func serve(channel: Int32, counter: UnsafeMutableRawPointer?, handlers: [TaskHandler]) -> Never {
+        let started = counter?.assumingMemoryBound(to: cthreading_word_t.self)
+        var parser = FrameParser()
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 16)
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var startedCount: UInt32 = 0
+        var lastFlush = ProcessSyscalls.monotonicNanoseconds()
+        var lastHandler: TaskHandler?
+
+        func flush() {
+            guard !out.isEmpty else { return }
+            do {
+                try out.withUnsafeBytes { bytes in try ProcessSyscalls.sendAll(channel, bytes) }
+            } catch {
+                // The pool is gone: nobody wants the answers.
+                ProcessSyscalls.exitImmediately(0)
+            }
+            out.removeAll(keepingCapacity: true)
+            lastFlush = ProcessSyscalls.monotonicNanoseconds()
+        }
+
+        while true {
+            let count: Int
+            do {
+                count = try chunk.withUnsafeMutableBytes { buffer in
+                    try ProcessSyscalls.read(channel, into: buffer.baseAddress!, count: buffer.count)
+                }
+            } catch {
+                ProcessSyscalls.exitImmediately(0)
+            }
+            if count == 0 {
+                // End of file: the pool has no more work for this worker.
+                flush()
+                ProcessSyscalls.exitImmediately(0)
+            }
+            chunk.withUnsafeBytes { parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            while true {
+                let frame: Frame
+                do {
+                    guard let next = try parser.next(expecting: Wire.jobKind) else { break }
+                    frame = next
+                } catch {
+                    ProcessSyscalls.writeStandardError("swift-threading worker: \(error)\n")
+                    ProcessSyscalls.exitImmediately(70)
+                }
+                startedCount &+= 1
+                if let started { cthreading_word_store_release(started, startedCount) }
+                answer(frame, into: &out, handlers: handlers, lastHandler: &lastHandler)
+                if out.count >= 1 << 16
+                    || ProcessSyscalls.monotonicNanoseconds() &- lastFlush >= flushIntervalNanoseconds
+                {
+                    flush()
+                }
+            }
+            flush()
+        }
+    }
+
+    private static func answer(
+        _ frame: Frame, into out: inout [UInt8], handlers: [TaskHandler], lastHandler: inout TaskHandler?
+    ) {
+        let start = Wire.startFrame(&out, kind: Wire.resultKind, id: frame.id)
+        let rest = frame.rest
+        if rest.count < 2 {
+            TaskHandler.appendRemote(Wire.ProtocolError(description: "job without a task name"), to: &out)
+        } else {
+            let nameCount = Int(rest[rest.startIndex]) | Int(rest[rest.startIndex + 1]) << 8
+            let nameStart = rest.startIndex + 2
+            if nameStart + nameCount > rest.endIndex {
+                TaskHandler.appendRemote(
+                    Wire.ProtocolError(description: "task name runs past the end"), to: &out)
+            } else {
+                let name = rest[nameStart..<nameStart + nameCount]
+                let body = rest[(nameStart + nameCount)...]
+                if let handler = lastHandler, handler.name.elementsEqual(name) {
+                    handler.run(body, &out)
+                } else if let handler = handlers.first(where: { $0.name.elementsEqual(name) }) {
+                    lastHandler = handler
+                    handler.run(body, &out)
+                } else {
+                    out.append(Wire.Status.unknownTask.rawValue)
+                }
+            }
+        }
+        do {
+            try Wire.finishFrame(&out, start: start)
+        } catch {
+            out.removeSubrange(start...)
+            _ = Wire.startFrame(&out, kind: Wire.resultKind, id: frame.id)
+            TaskHandler.appendRemote(error, to: &out)
+            try? Wire.finishFrame(&out, start: start)
+        }
+    }
+}

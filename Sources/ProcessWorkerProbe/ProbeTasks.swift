@@ -1,0 +1,183 @@
+import Multiprocessing
+
+// The task types the tests send to this probe. Tests/MultiprocessingTests/ProbeTasks.swift
+// is a symbolic link to this file, so both sides compile the same Codable types; each
+// names itself with an explicit `taskName`, because the module names differ.
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The types the probe's workers know.
+let probeTasks: [any ProcessTask.Type] = [
+    AddOne.self, SumSquaresMod7.self, SleepTask.self, FailTask.self, CrashTask.self, GarbageTask.self,
+    BadOutputTask.self, UndecodableInWorker.self, UnencodableTask.self, UndecodableOutputTask.self,
+    BlockAndReport.self, PidTask.self, EchoTask.self,
+]
+
+/// x → x + 1 (W7).
+struct AddOne: ProcessTask {
+    static var taskName: String { "probe.AddOne" }
+    var x: Int
+    func run() -> Int { x + 1 }
+}
+
+/// Σ (i·i) mod 7 for i in [lower, upper) (W6).
+struct SumSquaresMod7: ProcessTask {
+    static var taskName: String { "probe.SumSquaresMod7" }
+    var lower: Int
+    var upper: Int
+    func run() -> Int {
+        var total = 0
+        var i = lower
+        while i < upper {
+            total &+= (i &* i) % 7
+            i += 1
+        }
+        return total
+    }
+}
+
+/// Sleeps, then returns its worker's pid.
+struct SleepTask: ProcessTask {
+    static var taskName: String { "probe.SleepTask" }
+    var milliseconds: Int
+    func run() -> Int32 {
+        usleep(UInt32(milliseconds) * 1000)
+        return getpid()
+    }
+}
+
+/// Returns its text reversed (large messages cross the channel in many reads and writes).
+struct EchoTask: ProcessTask {
+    static var taskName: String { "probe.EchoTask" }
+    var text: String
+    func run() -> String { String(text.reversed()) }
+}
+
+/// Returns its worker's pid.
+struct PidTask: ProcessTask {
+    static var taskName: String { "probe.PidTask" }
+    var tag: Int
+    func run() -> Int32 { getpid() }
+}
+
+struct ProbeError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { "probe failure: \(message)" }
+}
+
+/// Throws `ProbeError`.
+struct FailTask: ProcessTask {
+    static var taskName: String { "probe.FailTask" }
+    var message: String
+    func run() throws -> Int { throw ProbeError(message: message) }
+}
+
+/// Ends its worker: "segv" (SIGSEGV), "abort" (SIGABRT), "exit3" (exit code 3).
+struct CrashTask: ProcessTask {
+    static var taskName: String { "probe.CrashTask" }
+    var how: String
+    func run() -> Int {
+        switch how {
+        case "segv":
+            // A real invalid access, not `raise`, so it is what a crash looks like.
+            let address = UnsafeMutablePointer<Int>(bitPattern: 16)
+            address?.pointee = 1
+        case "abort": abort()
+        default: exit(3)
+        }
+        return 0
+    }
+}
+
+/// Writes text (not a framed message) to the worker's channel, descriptor 3, then
+/// sleeps, so the pool has killed the worker before it starts another task.
+struct GarbageTask: ProcessTask {
+    static var taskName: String { "probe.GarbageTask" }
+    var text: String
+    var thenSleepMilliseconds = 10_000
+    func run() -> Int {
+        var text = text
+        text.withUTF8 { _ = write(3, $0.baseAddress, $0.count) }
+        usleep(UInt32(thenSleepMilliseconds) * 1000)
+        return 0
+    }
+}
+
+/// An output whose encoding throws (in the worker).
+struct Unencodable: Codable, Sendable {
+    init() {}
+    init(from decoder: any Decoder) throws {}
+    func encode(to encoder: any Encoder) throws {
+        throw EncodingError.invalidValue(
+            0, .init(codingPath: [], debugDescription: "this output cannot be encoded"))
+    }
+}
+
+struct BadOutputTask: ProcessTask {
+    static var taskName: String { "probe.BadOutputTask" }
+    var x: Int
+    func run() -> Unencodable { Unencodable() }
+}
+
+/// Encodes fine in the pool; decoding it (in the worker) throws.
+struct UndecodableInWorker: ProcessTask {
+    static var taskName: String { "probe.UndecodableInWorker" }
+    var x: Int
+    init(x: Int) { self.x = x }
+    init(from decoder: any Decoder) throws {
+        throw DecodingError.dataCorrupted(
+            .init(codingPath: [], debugDescription: "this task cannot be decoded"))
+    }
+    func run() -> Int { x }
+}
+
+/// Its encoding throws (in the pool, at `submit`).
+struct UnencodableTask: ProcessTask {
+    static var taskName: String { "probe.UnencodableTask" }
+    var x: Int
+    init(x: Int) { self.x = x }
+    init(from decoder: any Decoder) throws { x = 0 }
+    func encode(to encoder: any Encoder) throws {
+        throw EncodingError.invalidValue(
+            x, .init(codingPath: [], debugDescription: "this task cannot be encoded"))
+    }
+    func run() -> Int { x }
+}
+
+/// An output that encodes in the worker but does not decode in the pool.
+struct UndecodableOutput: Codable, Sendable {
+    init() {}
+    init(from decoder: any Decoder) throws {
+        throw DecodingError.dataCorrupted(
+            .init(codingPath: [], debugDescription: "this output cannot be decoded"))
+    }
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(1)
+    }
+}
+
+struct UndecodableOutputTask: ProcessTask {
+    static var taskName: String { "probe.UndecodableOutputTask" }
+    var x: Int
+    func run() -> UndecodableOutput { UndecodableOutput() }
+}
+
+/// Writes its pid and a newline to the FIFO at `path` (so a test knows it started and
+/// where), then sleeps; returns the pid.
+struct BlockAndReport: ProcessTask {
+    static var taskName: String { "probe.BlockAndReport" }
+    var path: String
+    var milliseconds: Int
+    func run() -> Int32 {
+        let fd = open(path, O_WRONLY)
+        if fd >= 0 {
+            var line = "\(getpid())\n"
+            line.withUTF8 { _ = write(fd, $0.baseAddress, $0.count) }
+            close(fd)
+        }
+        usleep(UInt32(milliseconds) * 1000)
+        return getpid()
+    }
+}

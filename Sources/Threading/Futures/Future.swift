@@ -1,0 +1,216 @@
+import Synchronization
+
+/// The eventual outcome of some work, Python's `concurrent.futures.Future`.
+///
+/// An executor makes a future when work is submitted and hands it back; the work's
+/// value, or the error it threw, arrives in it once the work has run. A future is in one
+/// of four phases: *pending* (queued), *running*, *finished* (with a value or an error)
+/// or *cancelled* (by `cancel()` before it ran). Finished and cancelled are final, and
+/// together make `isDone`.
+///
+/// | form | waits for | ends with |
+/// |---|---|---|
+/// | `result()` | the end | the value; rethrows the work's error; `CancellationError` |
+/// | `result(timeout:)` | the end or the timeout | as `result()`, or `TimeoutError` |
+/// | `exception()` | the end | `nil` for a value, the error, `CancellationError()` |
+/// | `await value` | the end, holding no thread | as `result()`; `CancellationError` also when the awaiting task is cancelled |
+/// | `isDone`, `isRunning`, `isCancelled` | — | a snapshot |
+///
+/// A work item that threw has *finished normally*: its error is its outcome, not a
+/// failure of the future. Cancelling the task that awaits `value` stops that wait only;
+/// the future and its work go on.
+///
+/// Happens-before: everything the work did before its outcome was set → every `result()`,
+/// `exception()`, `value` and done callback that sees that outcome.
+public final class Future<Value: Sendable>: Sendable, Hashable {
+    private let state = Mutex(FutureState<Value>())
+
+    /// A pending future, for executor authors: the executor calls
+    /// `setRunningOrNotifyCancel()` when it starts the work and `setResult` or `setError`
+    /// when it ends.
+    public init() {}
+
+    public static func == (lhs: Future, rhs: Future) -> Bool { lhs === rhs }
+    public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
+
+    // MARK: Observing
+
+    /// Whether the future was cancelled: a snapshot.
+    public var isCancelled: Bool { state.withLock { $0.isCancelled } }
+
+    /// Whether the work is running now: a snapshot.
+    public var isRunning: Bool { state.withLock { $0.isRunning } }
+
+    /// Whether the future has finished or was cancelled: a snapshot (once `true`, it stays).
+    public var isDone: Bool { state.withLock { $0.isDone } }
+
+    var outcome: FutureOutcome<Value>? { state.withLock { $0.outcome } }
+
+    /// Threads and tasks blocked waiting for the end: a snapshot, for tests.
+    var waiterCount: Int { state.withLock { $0.waiterCount } }
+
+    // MARK: Waiting
+
+    /// Blocks until the future is done; returns the work's value.
+    ///
+    /// Ends when the work finishes (its value is returned, its error rethrown) or the
+    /// future is cancelled (`CancellationError`).
+    @available(*, noasync, message: "use `await value`, which does not block a thread")
+    public func result() throws -> Value {
+        if let outcome { return try outcome.get() }
+        _ = blockingWait(deadline: .never)
+        return try finalOutcome().get()
+    }
+
+    /// Blocks at most `timeout` for the future to be done; as `result()`, and throws
+    /// `TimeoutError` when the time runs out first (the work goes on). Throws
+    /// `.invalidArgument` for a negative timeout.
+    public func result(timeout: Duration) throws -> Value {
+        try checkTimeout(timeout)
+        if let outcome { return try outcome.get() }
+        guard blockingWait(deadline: .after(timeout)) else { throw TimeoutError() }
+        return try finalOutcome().get()
+    }
+
+    /// Blocks until the future is done; returns the error the work threw, `nil` when it
+    /// returned a value, or a `CancellationError` when the future was cancelled.
+    @available(*, noasync, message: "use `await value`, which does not block a thread")
+    public func exception() -> (any Error)? {
+        if let outcome { return outcome.error }
+        _ = blockingWait(deadline: .never)
+        return outcome?.error
+    }
+
+    /// As `exception()`, waiting at most `timeout`; throws `TimeoutError` when the time
+    /// runs out first and `.invalidArgument` for a negative timeout.
+    public func exception(timeout: Duration) throws -> (any Error)? {
+        try checkTimeout(timeout)
+        if let outcome { return outcome.error }
+        guard blockingWait(deadline: .after(timeout)) else { throw TimeoutError() }
+        return try finalOutcome().error
+    }
+
+    /// Suspends the calling task until the future is done, holding no thread; returns the
+    /// value or rethrows the work's error. Throws `CancellationError` when the future was
+    /// cancelled, and also when the awaiting task is cancelled — which does not cancel the
+    /// future.
+    public var value: Value {
+        get async throws {
+            if let outcome { return try outcome.get() }
+            try await suspendAsWaiter { waiter in
+                state.withLock { state in
+                    if state.isDone { return .proceed }
+                    return Task.isCancelled ? .cancelled : state.wait(waiter)
+                }
+            } withdraw: { id in
+                self.state.withLock { $0.withdraw(id: id) }
+            }
+            return try finalOutcome().get()
+        }
+    }
+
+    /// Blocks the calling thread until done or `deadline`; `true` when done. A brief spin
+    /// first: a tiny task's result usually arrives within microseconds.
+    private func blockingWait(deadline: Deadline) -> Bool {
+        blockAsWaiter(deadline: deadline, spin: true) { waiter in
+            state.withLock { $0.wait(waiter) }
+        } withdraw: { id in
+            state.withLock { $0.withdraw(id: id) } != nil
+        }
+    }
+
+    /// The outcome after a wait that ended in a wake-up; a wake-up only comes from a final
+    /// phase, so this throws only if that invariant broke.
+    private func finalOutcome() throws -> FutureOutcome<Value> {
+        guard let outcome else { throw ThreadingError.invalidState("future woken before it was done") }
+        return outcome
+    }
+
+    // MARK: Cancelling and callbacks
+
+    /// Cancels the future if its work has not started; returns `true` when the future is
+    /// (now or already) cancelled, `false` when it is running or finished. Wakes every
+    /// waiter (they throw `CancellationError`) and runs the done callbacks.
+    @discardableResult
+    public func cancel() -> Bool {
+        switch state.withLock({ $0.cancel() }) {
+        case .cancelled(let wakeups):
+            deliver(wakeups)
+            return true
+        case .alreadyCancelled: return true
+        case .refused: return false
+        }
+    }
+
+    /// Calls `callback` with this future once it is done (finished or cancelled), on the
+    /// thread that ends it; at once, on the calling thread, when it is already done.
+    /// Callbacks run in the order added, outside the future's lock, so one may call back
+    /// into the future (`result()`, `addDoneCallback`) freely.
+    public func addDoneCallback(_ callback: @escaping @Sendable (Future<Value>) -> Void) {
+        if !state.withLock({ $0.addCallback(id: 0, callback) }) { callback(self) }
+    }
+
+    /// Adds a removable callback for `wait` and `asCompleted`; `nil` (and nothing
+    /// registered) when the future is already done.
+    func addObserver(_ callback: @escaping @Sendable (Future<Value>) -> Void) -> UInt64? {
+        let id = Waiter.nextID()
+        return state.withLock { $0.addCallback(id: id, callback) } ? id : nil
+    }
+
+    /// Withdraws an observer that has not been called.
+    func removeObserver(id: UInt64) {
+        state.withLock { $0.removeCallback(id: id) }
+    }
+
+    // MARK: The executor's side
+
+    /// Marks the work as started; returns `false` when the future was cancelled (the
+    /// executor must then not run the work). Throws `.invalidState` when it is already
+    /// running or finished.
+    public func setRunningOrNotifyCancel() throws -> Bool {
+        switch state.withLock({ $0.setRunning() }) {
+        case .run: return true
+        case .cancelled: return false
+        case .invalid: throw ThreadingError.invalidState("future already running or finished")
+        }
+    }
+
+    /// Finishes the future with `value`; wakes every waiter and runs the done callbacks.
+    /// Throws `.invalidState` when it is already finished or cancelled.
+    public func setResult(_ value: Value) throws {
+        try complete(.success(value))
+    }
+
+    /// Finishes the future with `error`, which `result()` rethrows; wakes every waiter and
+    /// runs the done callbacks. Throws `.invalidState` when it is already finished or
+    /// cancelled.
+    public func setError(_ error: any Error) throws {
+        try complete(.failure(error))
+    }
+
+    func complete(_ outcome: FutureOutcome<Value>) throws {
+        switch state.withLock({ $0.complete(outcome) }) {
+        case .completed(let wakeups):
+            if !wakeups.isEmpty { deliver(wakeups) }
+        case .invalid:
+            throw ThreadingError.invalidState("future already finished or cancelled")
+        }
+    }
+
+    /// Runs `work` as the future's executor would: marks it running (unless cancelled),
+    /// runs it, and records its value or error.
+    @inline(__always)
+    func run(_ work: () throws -> Value) {
+        guard state.withLock({ $0.setRunning() }) == .run else { return }
+        let outcome: FutureOutcome<Value>
+        do { outcome = .success(try work()) } catch { outcome = .failure(error) }
+        // Only this worker moves a running future on, so completing cannot be refused.
+        try? complete(outcome)
+    }
+
+    private func deliver(_ wakeups: FutureState<Value>.Wakeups) {
+        var waiters = wakeups.waiters
+        while let waiter = waiters.popFirst() { waiter.resume() }
+        for entry in wakeups.callbacks { entry.callback(self) }
+    }
+}

@@ -1,0 +1,165 @@
+/// A queue that hands out its smallest item first, Python's `queue.PriorityQueue`.
+///
+/// Producers `put` items and consumers `get` them, smallest first by `<` (a binary heap,
+/// `swift-collections`' `Heap`); equal items come out in the order they were put. The
+/// comparisons run under the queue's lock, so `<` must be quick and must not use the queue.
+/// With a positive `maxsize` the queue is bounded and `put` waits for room; with
+/// `maxsize` ≤ 0 it is unbounded and `put` never waits.
+///
+/// | operation | blocking | `timeout:` | non-blocking | `async` |
+/// |---|---|---|---|---|
+/// | put | `put(_:)` waits for room | `put(_:timeout:)` → `QueueError.full` | `putNowait(_:)` → `.full` | `await put(_:)` |
+/// | get | `get()` waits for an item | `get(timeout:)` → `QueueError.empty` | `getNowait()` → `.empty` | `await get()` |
+/// | join | `join()` waits until every item is done | — | — | `await join()` |
+///
+/// Every item put is got exactly once, under any number of producers and consumers, OS
+/// threads and Swift tasks alike: a thread's `put` wakes a task's `get` and the other way
+/// round. Each put wakes one waiting getter and each get one waiting putter.
+///
+/// **Shutdown** (Python 3.13): after `shutdown()` every `put` throws `QueueError.shutDown`
+/// and `get` keeps returning the items left, then throws `.shutDown`; after
+/// `shutdown(immediate: true)` the items left are dropped (and counted as done, so `join`
+/// returns) and `get` throws `.shutDown` at once. Either wakes every blocked putter and
+/// getter.
+///
+/// **Iteration**: `for try await item in queue` gets items until the queue is shut down
+/// and drained (or the task is cancelled); `for item in queue.items` does the same,
+/// blocking the thread. Neither calls `taskDone()`.
+///
+/// A call that fails (timeout, `full`/`empty`, shutdown, cancellation) leaves the queue
+/// unchanged: the item is not put, or no item is taken.
+///
+/// `count`, `isEmpty` and `isFull` are snapshots: another thread may change the queue
+/// before the caller looks at the answer.
+///
+/// Happens-before: everything a producer did before `put(x)` → everything the consumer
+/// does after the `get` that returns `x`; every `taskDone()` → the `join` it lets return.
+public final class PriorityQueue<Element: Sendable & Comparable>: Sendable {
+    @usableFromInline let storage: QueueStorage<PriorityBuffer<Element>>
+
+    /// A queue that holds at most `maxsize` items; `maxsize` ≤ 0 (the default) means no
+    /// limit.
+    public init(maxsize: Int = 0) {
+        storage = QueueStorage(maxsize: maxsize)
+    }
+
+    /// The bound given at creation; ≤ 0 means unbounded.
+    public var maxsize: Int { storage.maxsize }
+    /// How many items the queue holds now (Python's `qsize()`): a snapshot.
+    public var count: Int { storage.count }
+    /// Whether the queue holds no item now: a snapshot.
+    public var isEmpty: Bool { storage.isEmpty }
+    /// Whether the queue is bounded and holds `maxsize` items now: a snapshot.
+    public var isFull: Bool { storage.isFull }
+    /// Whether `shutdown(immediate:)` has been called (Python's `is_shutdown`).
+    public var isShutDown: Bool { storage.isShutDown }
+
+    /// Puts `item` in priority order, blocking the thread while the queue is full.
+    ///
+    /// Ends when there is room (the item is put, and one waiting getter is woken) or when
+    /// the queue is shut down before or while waiting (throws `QueueError.shutDown`; the
+    /// item is not put).
+    @available(*, noasync, message: "use `await put(_:)`, which does not block a thread")
+    @inlinable
+    public func put(_ item: Element) throws {
+        if try storage.tryPut(item) { return }
+        try storage.putWaiting(item)
+    }
+
+    /// Puts `item`, blocking at most `timeout` while the queue is full.
+    ///
+    /// Throws `QueueError.full` when the time runs out with no room,
+    /// `QueueError.shutDown` when the queue is or becomes shut down, and
+    /// `ThreadingError.invalidArgument` for a negative timeout. On any throw the item is
+    /// not put.
+    public func put(_ item: Element, timeout: Duration) throws {
+        try checkTimeout(timeout)
+        try storage.put(item, deadline: .after(timeout))
+    }
+
+    /// Puts `item` if there is room now; never waits. Throws `QueueError.full` or
+    /// `QueueError.shutDown` (checked first, as in Python).
+    @inlinable
+    public func putNowait(_ item: Element) throws {
+        if try !storage.tryPut(item) { throw QueueError.full }
+    }
+
+    /// Puts `item`, suspending the task (holding no thread) while the queue is full.
+    ///
+    /// Ends when there is room, throws `QueueError.shutDown` when the queue is shut down,
+    /// or `CancellationError` when the task is cancelled before the item is put (a
+    /// cancelled task never puts; a wake-up it received passes to the next putter).
+    public func put(_ item: Element) async throws {
+        try await storage.put(item)
+    }
+
+    /// Removes and returns the smallest item, blocking while the queue is empty.
+    ///
+    /// Ends with an item (waking one waiting putter), or throws `QueueError.shutDown` once
+    /// the queue is shut down and has no item left.
+    @available(*, noasync, message: "use `await get()`, which does not block a thread")
+    @inlinable
+    public func get() throws -> Element {
+        if let item = try storage.tryGet() { return item }
+        return try storage.getWaiting()
+    }
+
+    /// Removes and returns the smallest item, blocking at most `timeout`.
+    ///
+    /// Throws `QueueError.empty` when the time runs out with no item,
+    /// `QueueError.shutDown` once the queue is shut down and drained, and
+    /// `ThreadingError.invalidArgument` for a negative timeout.
+    public func get(timeout: Duration) throws -> Element {
+        try checkTimeout(timeout)
+        return try storage.get(deadline: .after(timeout))
+    }
+
+    /// Removes and returns the smallest item if there is one now; never waits.
+    /// Throws `QueueError.empty`, or `QueueError.shutDown` when shut down and drained.
+    @inlinable
+    public func getNowait() throws -> Element {
+        guard let item = try storage.tryGet() else { throw QueueError.empty }
+        return item
+    }
+
+    /// Removes and returns the smallest item, suspending the task (holding no
+    /// thread) while the queue is empty.
+    ///
+    /// Throws `QueueError.shutDown` once the queue is shut down and drained, or
+    /// `CancellationError` when the task is cancelled first (a cancelled task never takes
+    /// an item; one that a put had woken passes the wake-up to the next getter).
+    public func get() async throws -> Element {
+        try await storage.get()
+    }
+
+    /// Marks one item got earlier as processed. When every item put has been marked,
+    /// every `join` returns. Throws `QueueError.tooManyTaskDone` when called more times
+    /// than items were put (nothing changes then).
+    public func taskDone() throws {
+        try storage.taskDone()
+    }
+
+    /// Blocks until every item ever put has been marked with `taskDone()` (or dropped by
+    /// an immediate shutdown); returns at once if none is unfinished. Not ended by a
+    /// normal shutdown: the items left still need getting and marking.
+    @available(*, noasync, message: "use `await join()`, which does not block a thread")
+    public func join() {
+        storage.join()
+    }
+
+    /// Suspends the task until every item put has been marked done; throws
+    /// `CancellationError` if the task is cancelled first.
+    public func join() async throws {
+        try await storage.join()
+    }
+
+    /// Shuts the queue down: later puts throw `QueueError.shutDown`, and every blocked
+    /// putter and getter wakes (putters throw, getters take what is left or throw).
+    ///
+    /// With `immediate: true` the items left are dropped and counted as done, so `join`
+    /// returns once the items already got are marked, and `get` throws at once. Calling
+    /// it again is allowed (e.g. a normal shutdown followed by an immediate one).
+    public func shutdown(immediate: Bool = false) {
+        storage.shutdown(immediate: immediate)
+    }
+}

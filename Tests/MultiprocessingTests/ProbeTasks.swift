@@ -1,0 +1,1 @@
+../../Sources/ProcessWorkerProbe/ProbeTasks.swift

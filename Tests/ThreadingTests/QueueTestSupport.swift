@@ -1,0 +1,129 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import Threading
+
+/// The API every bounded queue shares, so one conformance suite runs over all three.
+protocol BoundedQueue<Element>: AnyObject, Sendable {
+    associatedtype Element: Sendable
+    var maxsize: Int { get }
+    var count: Int { get }
+    var isEmpty: Bool { get }
+    var isFull: Bool { get }
+    var isShutDown: Bool { get }
+    func put(_ item: Element) throws
+    func put(_ item: Element, timeout: Duration) throws
+    func putNowait(_ item: Element) throws
+    func get() throws -> Element
+    func get(timeout: Duration) throws -> Element
+    func getNowait() throws -> Element
+    func taskDone() throws
+    func join()
+    func shutdown(immediate: Bool)
+    func put(_ item: Element) async throws
+    func get() async throws -> Element
+    func join() async throws
+    /// For tests: who waits now (a snapshot).
+    var waiting: (getters: Int, putters: Int, joiners: Int) { get }
+    var unfinishedTasks: Int { get }
+}
+
+extension Queue: BoundedQueue {
+    var waiting: (getters: Int, putters: Int, joiners: Int) { storage.waitingCounts }
+    var unfinishedTasks: Int { storage.unfinishedTasks }
+}
+
+extension LifoQueue: BoundedQueue {
+    var waiting: (getters: Int, putters: Int, joiners: Int) { storage.waitingCounts }
+    var unfinishedTasks: Int { storage.unfinishedTasks }
+}
+
+extension PriorityQueue: BoundedQueue {
+    var waiting: (getters: Int, putters: Int, joiners: Int) { storage.waitingCounts }
+    var unfinishedTasks: Int { storage.unfinishedTasks }
+}
+
+/// Which queue a conformance test runs over.
+enum QueueKind: String, CaseIterable, Sendable, CustomStringConvertible {
+    case fifo, lifo, priority
+
+    var description: String { rawValue }
+
+    func make(maxsize: Int = 0) -> any BoundedQueue<Int> {
+        switch self {
+        case .fifo: Queue<Int>(maxsize: maxsize)
+        case .lifo: LifoQueue<Int>(maxsize: maxsize)
+        case .priority: PriorityQueue<Int>(maxsize: maxsize)
+        }
+    }
+
+    func make<Element: Sendable & Comparable>(_: Element.Type, maxsize: Int = 0) -> any BoundedQueue<Element>
+    {
+        switch self {
+        case .fifo: Queue<Element>(maxsize: maxsize)
+        case .lifo: LifoQueue<Element>(maxsize: maxsize)
+        case .priority: PriorityQueue<Element>(maxsize: maxsize)
+        }
+    }
+
+    /// The order 111, 333, 222 come out in (CPython's `basic_queue_test`).
+    var expectedOrder: [Int] {
+        switch self {
+        case .fifo: [111, 333, 222]
+        case .lifo: [222, 333, 111]
+        case .priority: [111, 222, 333]
+        }
+    }
+}
+
+/// Waits (bounded by `Delay.bound`) until `condition` holds, e.g. until a thread is seen
+/// parked in a queue's waiter list; returns whether it held. Tests only: it polls.
+func eventually(_ condition: () -> Bool) -> Bool {
+    let deadline = ContinuousClock.now + Delay.bound
+    while ContinuousClock.now < deadline {
+        if condition() { return true }
+        usleep(1000)
+    }
+    return condition()
+}
+
+/// A thread-safe list of results, for threads to report into. Under `StateLock`, not
+/// `Mutex`, whose kernel hand-off ThreadSanitizer cannot see.
+final class Results<Value: Sendable>: Sendable {
+    private let values = StateLock<[Value]>([])
+    func append(_ value: Value) { values.withLock { $0.append(value) } }
+    var all: [Value] { values.withLock { $0 } }
+}
+
+/// Counts how many instances are alive, for exactly-once release checks.
+final class QueueTracked: Sendable, Comparable {
+    let value: Int
+    let live: LiveCount
+    init(_ value: Int, live: LiveCount) {
+        self.value = value
+        self.live = live
+        live.add(1)
+    }
+    deinit { live.add(-1) }
+    static func < (a: QueueTracked, b: QueueTracked) -> Bool { a.value < b.value }
+    static func == (a: QueueTracked, b: QueueTracked) -> Bool { a.value == b.value }
+}
+
+/// An atomic counter that can go down.
+final class LiveCount: Sendable {
+    private let value = Atomic<Int>(0)
+    func add(_ delta: Int) { value.add(delta, ordering: .relaxed) }
+    var count: Int { value.load(ordering: .relaxed) }
+}
+
+/// The async form of `eventually`: it sleeps the task between looks, so the tasks it
+/// waits for can run on the cooperative pool.
+func eventuallyInTask(_ condition: () -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now + Delay.bound
+    while ContinuousClock.now < deadline {
+        if condition() { return true }
+        try? await Task.sleep(for: .milliseconds(1))
+    }
+    return condition()
+}
