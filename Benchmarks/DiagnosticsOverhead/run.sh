@@ -2,7 +2,7 @@
 # Diagnostics overhead on W4/W5 (BENCHMARKS.md), one run: builds this package in release
 # mode twice — with the diagnostics hooks compiled out (-D THREADING_NO_DIAGNOSTICS) and
 # as shipped — then runs ROUNDS interleaved rounds of: compiled out, off, checker on,
-# tracing on; prints the median of each.
+# tracing on; prints the median (and the range) of each.
 set -eu
 cd "$(dirname "$0")"
 ROUNDS=${ROUNDS:-5}
@@ -21,9 +21,11 @@ while [ "$i" -lt "$ROUNDS" ]; do
 done
 for config in compiled-out off checker tracing; do
     for w in W4 W5; do
-        median=$(awk -v c="$config" -v w="$w" '$1 == c && $2 == w { print $3 }' "$out" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+        stats=$(awk -v c="$config" -v w="$w" '$1 == c && $2 == w { print $3 }' "$out" | sort -g |
+            awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)], a[1], a[NR] }')
         unit=$([ "$w" = W4 ] && echo "ns/pair" || echo "increments/s")
-        printf '%-13s %s %12.1f %s\n' "$config" "$w" "$median" "$unit"
+        set -- $stats
+        printf '%-13s %s median %12.1f  (min %.1f, max %.1f) %s\n' "$config" "$w" "$1" "$2" "$3" "$unit"
     done
 done
 rm -f "$out"
