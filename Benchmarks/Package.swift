@@ -10,16 +10,16 @@ let package = Package(
         .package(name: "swift-threading", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
-    targets: [
+    targets: ["Core", "Queues", "Executors"].map { name in
         .executableTarget(
-            name: "Core",
+            name: name,
             dependencies: [
                 .product(name: "Threading", package: "swift-threading"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
-            path: "Benchmarks/Core",
+            path: "Benchmarks/\(name)",
             swiftSettings: [.treatAllWarnings(as: .error)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         )
-    ]
+    }
 )

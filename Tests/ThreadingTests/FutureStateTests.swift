@@ -8,14 +8,16 @@ import Testing
 struct FutureStateTests {
     enum Event: CaseIterable {
         case cancel, setRunning, succeed, fail, wait, withdraw, addCallback, removeCallback
+        case takeWork, completeQuietly
     }
 
     enum ModelPhase: Equatable { case pending, running, cancelled, finished }
 
     /// Checks one sequence of events against the model.
     func check(_ events: [Event]) {
-        var state = FutureState<Int>()
+        var state = FutureState<Int>(work: { 1 })
         var model = ModelPhase.pending
+        var workTaken = false
         var listedWaiters: [UInt64] = []
         var listedCallbacks: [UInt64] = []
         var nextID: UInt64 = 1
@@ -26,11 +28,12 @@ struct FutureStateTests {
                 switch state.cancel() {
                 case .cancelled(let wakeups):
                     #expect(model == .pending)
-                    #expect(wakeups.waiters.count == listedWaiters.count)
-                    #expect(wakeups.callbacks.map(\.id) == listedCallbacks)
+                    #expect((wakeups?.waiters.count ?? 0) == listedWaiters.count)
+                    #expect((wakeups?.callbacks.map(\.id) ?? []) == listedCallbacks)
                     listedWaiters = []
                     listedCallbacks = []
                     model = .cancelled
+                    workTaken = true
                 case .alreadyCancelled: #expect(model == .cancelled)
                 case .refused: #expect(model == .running || model == .finished)
                 }
@@ -40,6 +43,7 @@ struct FutureStateTests {
                 case .pending:
                     #expect(action == .run)
                     model = .running
+                    workTaken = true
                 case .cancelled: #expect(action == .cancelled)
                 case .running, .finished: #expect(action == .invalid)
                 }
@@ -48,8 +52,8 @@ struct FutureStateTests {
                 switch state.complete(outcome) {
                 case .completed(let wakeups):
                     #expect(!final)
-                    #expect(wakeups.waiters.count == listedWaiters.count)
-                    #expect(wakeups.callbacks.map(\.id) == listedCallbacks)
+                    #expect((wakeups?.waiters.count ?? 0) == listedWaiters.count)
+                    #expect((wakeups?.callbacks.map(\.id) ?? []) == listedCallbacks)
                     listedWaiters = []
                     listedCallbacks = []
                     model = .finished
@@ -73,6 +77,18 @@ struct FutureStateTests {
                 nextID += 1
                 #expect(state.addCallback(id: id) { _ in } == !final)
                 if !final { listedCallbacks.append(id) }
+            case .takeWork:
+                let work = state.takeWork()
+                #expect((work != nil) == (model == .pending && !workTaken))
+                if work != nil {
+                    model = .running
+                    workTaken = true
+                }
+            case .completeQuietly:
+                let quiet = state.completeQuietly(.success(2))
+                let expected = !final && listedWaiters.isEmpty && listedCallbacks.isEmpty
+                #expect(quiet == expected)
+                if quiet { model = .finished }
             case .removeCallback:
                 if let last = listedCallbacks.last {
                     state.removeCallback(id: last)
@@ -80,6 +96,7 @@ struct FutureStateTests {
                 }
             }
             #expect(state.checkInvariants())
+            if model != .pending { #expect(state.work == nil) }
             #expect(state.isDone == (model == .cancelled || model == .finished))
             #expect(state.isRunning == (model == .running))
             #expect(state.isCancelled == (model == .cancelled))

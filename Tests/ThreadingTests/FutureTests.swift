@@ -10,7 +10,7 @@ struct Boom: Error, Equatable {
 
 /// Waits (bounded by `Delay.bound`) until `condition` holds: for seeing that another
 /// thread has reached a wait, which no event can report.
-func eventually(_ condition: () -> Bool, sourceLocation: SourceLocation = #_sourceLocation) {
+func waitUntil(_ condition: () -> Bool, sourceLocation: SourceLocation = #_sourceLocation) {
     let deadline = ContinuousClock.now + Delay.bound
     while !condition() {
         if ContinuousClock.now > deadline {
@@ -212,7 +212,7 @@ struct FutureTests {
             let value = try? f.result()
             got.withLock { $0 = value }
         }
-        eventually { f.waiterCount == 1 }
+        waitUntil { f.waiterCount == 1 }
         #expect(got.withLock { $0 } == nil)
         try f.setResult(42)
         try joinAll([waiter])
@@ -224,7 +224,7 @@ struct FutureTests {
         let waiter = try spawn {
             #expect(throws: Boom(tag: 5)) { try f.result(timeout: Delay.bound) }
         }
-        eventually { f.waiterCount == 1 }
+        waitUntil { f.waiterCount == 1 }
         try f.setError(Boom(tag: 5))
         try joinAll([waiter])
     }
@@ -246,7 +246,7 @@ struct FutureTests {
             try spawn {
                 if f.exception() is CancellationError { cancelled.increment() }
             })
-        eventually { f.waiterCount == 4 }
+        waitUntil { f.waiterCount == 4 }
         #expect(f.cancel())
         try joinAll(threads)
         #expect(cancelled.count == 4)
@@ -259,7 +259,7 @@ struct FutureTests {
             let error = f.exception() as? Boom
             got.withLock { $0 = error }
         }
-        eventually { f.waiterCount == 1 }
+        waitUntil { f.waiterCount == 1 }
         try f.setError(Boom(tag: 8))
         try joinAll([waiter])
         #expect(got.withLock { $0 } == Boom(tag: 8))

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+#include "CThreadingTSan.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif

@@ -1,3 +1,4 @@
+import CThreadingShims
 import Synchronization
 
 /// The eventual outcome of some work, Python's `concurrent.futures.Future`.
@@ -23,31 +24,42 @@ import Synchronization
 /// Happens-before: everything the work did before its outcome was set → every `result()`,
 /// `exception()`, `value` and done callback that sees that outcome.
 public final class Future<Value: Sendable>: Sendable, Hashable {
-    private let state = Mutex(FutureState<Value>())
+    @usableFromInline let state: Mutex<FutureState<Value>>
 
     /// A pending future, for executor authors: the executor calls
     /// `setRunningOrNotifyCancel()` when it starts the work and `setResult` or `setError`
     /// when it ends.
-    public init() {}
+    public init() {
+        state = Mutex(FutureState())
+    }
 
+    /// A pending future that carries the work a pool will run (`runQueuedWork()`).
+    @inlinable
+    init(work: @escaping @Sendable () throws -> Value) {
+        state = Mutex(FutureState(work: work))
+    }
+
+    /// Futures are equal only to themselves (identity), as in Python.
     public static func == (lhs: Future, rhs: Future) -> Bool { lhs === rhs }
+    /// Hashes the identity, so futures can key sets and dictionaries.
     public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
 
     // MARK: Observing
 
     /// Whether the future was cancelled: a snapshot.
-    public var isCancelled: Bool { state.withLock { $0.isCancelled } }
+    public var isCancelled: Bool { state.withHandoff(self) { $0.isCancelled } }
 
     /// Whether the work is running now: a snapshot.
-    public var isRunning: Bool { state.withLock { $0.isRunning } }
+    public var isRunning: Bool { state.withHandoff(self) { $0.isRunning } }
 
     /// Whether the future has finished or was cancelled: a snapshot (once `true`, it stays).
-    public var isDone: Bool { state.withLock { $0.isDone } }
+    public var isDone: Bool { state.withHandoff(self) { $0.isDone } }
 
-    var outcome: FutureOutcome<Value>? { state.withLock { $0.outcome } }
+    @inlinable
+    var outcome: FutureOutcome<Value>? { state.withHandoff(self) { $0.outcome } }
 
     /// Threads and tasks blocked waiting for the end: a snapshot, for tests.
-    var waiterCount: Int { state.withLock { $0.waiterCount } }
+    var waiterCount: Int { state.withHandoff(self) { $0.waiterCount } }
 
     // MARK: Waiting
 
@@ -56,8 +68,14 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     /// Ends when the work finishes (its value is returned, its error rethrown) or the
     /// future is cancelled (`CancellationError`).
     @available(*, noasync, message: "use `await value`, which does not block a thread")
+    @inlinable
     public func result() throws -> Value {
         if let outcome { return try outcome.get() }
+        return try resultAfterWaiting()
+    }
+
+    @usableFromInline
+    func resultAfterWaiting() throws -> Value {
         _ = blockingWait(deadline: .never)
         return try finalOutcome().get()
     }
@@ -69,6 +87,14 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
         try checkTimeout(timeout)
         if let outcome { return try outcome.get() }
         guard blockingWait(deadline: .after(timeout)) else { throw TimeoutError() }
+        return try finalOutcome().get()
+    }
+
+    /// `result()` bounded by a deadline fixed earlier (`map`, `asCompleted`); a deadline
+    /// already passed is a zero timeout.
+    func result(until deadline: Deadline) throws -> Value {
+        if let outcome { return try outcome.get() }
+        guard blockingWait(deadline: deadline) else { throw TimeoutError() }
         return try finalOutcome().get()
     }
 
@@ -98,12 +124,12 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
         get async throws {
             if let outcome { return try outcome.get() }
             try await suspendAsWaiter { waiter in
-                state.withLock { state in
+                state.withHandoff(self) { state in
                     if state.isDone { return .proceed }
                     return Task.isCancelled ? .cancelled : state.wait(waiter)
                 }
             } withdraw: { id in
-                self.state.withLock { $0.withdraw(id: id) }
+                self.state.withHandoff(self) { $0.withdraw(id: id) }
             }
             return try finalOutcome().get()
         }
@@ -112,10 +138,18 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     /// Blocks the calling thread until done or `deadline`; `true` when done. A brief spin
     /// first: a tiny task's result usually arrives within microseconds.
     private func blockingWait(deadline: Deadline) -> Bool {
-        blockAsWaiter(deadline: deadline, spin: true) { waiter in
-            state.withLock { $0.wait(waiter) }
+        if deadline.instant == nil || !deadline.hasPassed {
+            // A pool's tiny task usually ends within microseconds: look a few times, with
+            // pauses between so the worker finishing it is not slowed by the lock.
+            for _ in 0..<(WorkerParker.spinLimit / 32) {
+                for _ in 0..<32 { cthreading_cpu_relax() }
+                if state.withHandoff(self, { $0.isDone }) { return true }
+            }
+        }
+        return blockAsWaiter(deadline: deadline, spin: false) { waiter in
+            state.withHandoff(self) { $0.wait(waiter) }
         } withdraw: { id in
-            state.withLock { $0.withdraw(id: id) } != nil
+            state.withHandoff(self) { $0.withdraw(id: id) } != nil
         }
     }
 
@@ -133,9 +167,9 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     /// waiter (they throw `CancellationError`) and runs the done callbacks.
     @discardableResult
     public func cancel() -> Bool {
-        switch state.withLock({ $0.cancel() }) {
-        case .cancelled(let wakeups):
-            deliver(wakeups)
+        switch state.withHandoff(self, { $0.cancel() }) {
+        case .cancelled(let listeners):
+            deliver(listeners)
             return true
         case .alreadyCancelled: return true
         case .refused: return false
@@ -147,19 +181,19 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     /// Callbacks run in the order added, outside the future's lock, so one may call back
     /// into the future (`result()`, `addDoneCallback`) freely.
     public func addDoneCallback(_ callback: @escaping @Sendable (Future<Value>) -> Void) {
-        if !state.withLock({ $0.addCallback(id: 0, callback) }) { callback(self) }
+        if !state.withHandoff(self, { $0.addCallback(id: 0, callback) }) { callback(self) }
     }
 
     /// Adds a removable callback for `wait` and `asCompleted`; `nil` (and nothing
     /// registered) when the future is already done.
     func addObserver(_ callback: @escaping @Sendable (Future<Value>) -> Void) -> UInt64? {
         let id = Waiter.nextID()
-        return state.withLock { $0.addCallback(id: id, callback) } ? id : nil
+        return state.withHandoff(self) { $0.addCallback(id: id, callback) } ? id : nil
     }
 
     /// Withdraws an observer that has not been called.
     func removeObserver(id: UInt64) {
-        state.withLock { $0.removeCallback(id: id) }
+        state.withHandoff(self) { $0.removeCallback(id: id) }
     }
 
     // MARK: The executor's side
@@ -168,7 +202,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     /// executor must then not run the work). Throws `.invalidState` when it is already
     /// running or finished.
     public func setRunningOrNotifyCancel() throws -> Bool {
-        switch state.withLock({ $0.setRunning() }) {
+        switch state.withHandoff(self, { $0.setRunning() }) {
         case .run: return true
         case .cancelled: return false
         case .invalid: throw ThreadingError.invalidState("future already running or finished")
@@ -188,29 +222,45 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
         try complete(.failure(error))
     }
 
+    @usableFromInline
     func complete(_ outcome: FutureOutcome<Value>) throws {
-        switch state.withLock({ $0.complete(outcome) }) {
-        case .completed(let wakeups):
-            if !wakeups.isEmpty { deliver(wakeups) }
+        switch state.withHandoff(self, { $0.complete(outcome) }) {
+        case .completed(let listeners):
+            deliver(listeners)
         case .invalid:
             throw ThreadingError.invalidState("future already finished or cancelled")
         }
     }
 
-    /// Runs `work` as the future's executor would: marks it running (unless cancelled),
-    /// runs it, and records its value or error.
-    @inline(__always)
-    func run(_ work: () throws -> Value) {
-        guard state.withLock({ $0.setRunning() }) == .run else { return }
+    /// Runs the work the future carries, as a pool worker does: takes it (the future is
+    /// then running; a cancelled future has none to take), runs it, and records its value
+    /// or error. Inlinable, so a pool's client specialises it for `Value`.
+    @inlinable
+    func runQueuedWork() {
+        guard let work = state.withHandoff(self, { $0.takeWork() }) else { return }
         let outcome: FutureOutcome<Value>
         do { outcome = .success(try work()) } catch { outcome = .failure(error) }
-        // Only this worker moves a running future on, so completing cannot be refused.
+        if state.withHandoff(self, { $0.completeQuietly(outcome) }) { return }
+        // Someone listens. Only this worker moves a running future on, so completing
+        // cannot be refused.
         try? complete(outcome)
     }
 
-    private func deliver(_ wakeups: FutureState<Value>.Wakeups) {
-        var waiters = wakeups.waiters
-        while let waiter = waiters.popFirst() { waiter.resume() }
-        for entry in wakeups.callbacks { entry.callback(self) }
+    /// What a pool asks of a queued future, through `PoolItem`.
+    @inlinable
+    func handle(_ command: PoolCommand) {
+        switch command {
+        case .run: runQueuedWork()
+        case .cancel: cancel()
+        // A future cancelled meanwhile keeps its cancellation.
+        case .fail(let error): try? complete(.failure(error))
+        }
+    }
+
+    private func deliver(_ listeners: FutureListeners<Value>?) {
+        guard let listeners else { return }
+        // Moved out of the state under the lock: only this thread touches it now.
+        while let waiter = listeners.waiters.popFirst() { waiter.resume() }
+        for entry in listeners.callbacks { entry.callback(self) }
     }
 }

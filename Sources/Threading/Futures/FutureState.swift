@@ -1,10 +1,12 @@
 /// How a future ended: a value, an error, or cancelled before it ran.
+@usableFromInline
 enum FutureOutcome<Value: Sendable>: Sendable {
     case success(Value)
     case failure(any Error)
     case cancelled
 
     /// The value, or the error (`CancellationError` for a cancelled future) thrown.
+    @inlinable
     func get() throws -> Value {
         switch self {
         case .success(let value): return value
@@ -14,6 +16,7 @@ enum FutureOutcome<Value: Sendable>: Sendable {
     }
 
     /// The error the outcome carries; `nil` for a value.
+    @usableFromInline
     var error: (any Error)? {
         switch self {
         case .success: nil
@@ -21,6 +24,24 @@ enum FutureOutcome<Value: Sendable>: Sendable {
         case .cancelled: CancellationError()
         }
     }
+}
+
+/// Who waits for a future's end: blocked threads and tasks, and done callbacks.
+///
+/// Made only when someone first waits or adds a callback, so a future nobody waits on
+/// never allocates it.
+@usableFromInline
+final class FutureListeners<Value: Sendable>: @unchecked Sendable {
+    // Only touched under the lock of the owning future's `FutureState`, or after being
+    // moved out of it by the thread that ended the future.
+    var waiters = WaitList<Waiter>()
+    // id 0 marks a user's `addDoneCallback`, which is never removed; observers from
+    // `wait` and `asCompleted` carry fresh ids so they can withdraw.
+    var callbacks: [(id: UInt64, callback: @Sendable (Future<Value>) -> Void)] = []
+
+    init() {}
+
+    var isEmpty: Bool { waiters.isEmpty && callbacks.isEmpty }
 }
 
 /// The state of a `Future`: where its work is, and who waits for it to end.
@@ -32,10 +53,15 @@ enum FutureOutcome<Value: Sendable>: Sendable {
 ///    └──cancel──▶ cancelled
 /// ```
 /// `finished` and `cancelled` are final. Leaving `pending` or `running` for a final phase
-/// hands back every listed waiter and callback, once, to be run after unlocking.
+/// hands back the listeners (waiters and callbacks), once, to be woken and called after
+/// unlocking. A pool's future also carries its work until a worker takes it to run.
+///
+/// The hot path of a pool — take the work, record the outcome, read it — is inlinable,
+/// so client code specialises it for the value type; anything involving listeners goes
+/// through the out-of-line slow path.
+@usableFromInline
 struct FutureState<Value: Sendable>: Sendable {
-    typealias Callback = @Sendable (Future<Value>) -> Void
-
+    @usableFromInline
     enum Phase: Sendable {
         case pending
         case running
@@ -43,23 +69,17 @@ struct FutureState<Value: Sendable>: Sendable {
         case finished(FutureOutcome<Value>)
     }
 
-    /// Who to wake and what to call when the future reaches a final phase.
-    struct Wakeups: Sendable {
-        var waiters: WaitList<Waiter>
-        var callbacks: [(id: UInt64, callback: Callback)]
-
-        var isEmpty: Bool { waiters.isEmpty && callbacks.isEmpty }
-    }
-
+    @usableFromInline
     enum CancelAction: Sendable {
         /// The future is now cancelled: wake and call these.
-        case cancelled(Wakeups)
+        case cancelled(FutureListeners<Value>?)
         /// It was cancelled before; nothing to do (`cancel()` still returns `true`).
         case alreadyCancelled
         /// Running or finished: it cannot be cancelled.
         case refused
     }
 
+    @usableFromInline
     enum RunAction: Equatable, Sendable {
         /// Run the work.
         case run
@@ -69,22 +89,26 @@ struct FutureState<Value: Sendable>: Sendable {
         case invalid
     }
 
+    @usableFromInline
     enum CompleteAction: Sendable {
         /// The outcome is recorded: wake and call these.
-        case completed(Wakeups)
+        case completed(FutureListeners<Value>?)
         /// Already finished or cancelled.
         case invalid
     }
 
-    private(set) var phase: Phase = .pending
-    private var waiters = WaitList<Waiter>()
-    // id 0 marks a user's `addDoneCallback`, which is never removed; observers from
-    // `wait` and `asCompleted` carry fresh ids so they can withdraw.
-    private var callbacks: [(id: UInt64, callback: Callback)] = []
+    @usableFromInline var phase: Phase = .pending
+    /// The work a pool will run, until a worker takes it (or the future is cancelled).
+    @usableFromInline var work: (@Sendable () throws -> Value)?
+    @usableFromInline var listeners: FutureListeners<Value>?
 
-    init() {}
+    @inlinable
+    init(work: (@Sendable () throws -> Value)? = nil) {
+        self.work = work
+    }
 
     /// The outcome once final; `nil` while pending or running.
+    @inlinable
     var outcome: FutureOutcome<Value>? {
         switch phase {
         case .pending, .running: nil
@@ -93,6 +117,7 @@ struct FutureState<Value: Sendable>: Sendable {
         }
     }
 
+    @inlinable
     var isDone: Bool {
         switch phase {
         case .pending, .running: false
@@ -110,14 +135,19 @@ struct FutureState<Value: Sendable>: Sendable {
         return false
     }
 
-    var waiterCount: Int { waiters.count }
-    var callbackCount: Int { callbacks.count }
+    var waiterCount: Int { listeners?.waiters.count ?? 0 }
+    var callbackCount: Int { listeners?.callbacks.count ?? 0 }
 
-    private mutating func takeWakeups() -> Wakeups {
-        let taken = Wakeups(waiters: waiters, callbacks: callbacks)
-        waiters = WaitList()
-        callbacks = []
-        return taken
+    private mutating func takeListeners() -> FutureListeners<Value>? {
+        defer { listeners = nil }
+        return listeners
+    }
+
+    private mutating func listenersForAdding() -> FutureListeners<Value> {
+        if let listeners { return listeners }
+        let made = FutureListeners<Value>()
+        listeners = made
+        return made
     }
 
     /// `cancel()`: only a pending future can be cancelled.
@@ -125,20 +155,46 @@ struct FutureState<Value: Sendable>: Sendable {
         switch phase {
         case .pending:
             phase = .cancelled
-            return .cancelled(takeWakeups())
+            work = nil
+            return .cancelled(takeListeners())
         case .cancelled: return .alreadyCancelled
         case .running, .finished: return .refused
         }
     }
 
     /// `setRunningOrNotifyCancel()`: an executor is about to run the work.
+    @inlinable
     mutating func setRunning() -> RunAction {
         switch phase {
         case .pending:
             phase = .running
+            work = nil
             return .run
         case .cancelled: return .cancelled
         case .running, .finished: return .invalid
+        }
+    }
+
+    /// A pool worker takes the work to run it: the future is running, unless it was
+    /// cancelled (then `nil`).
+    @inlinable
+    mutating func takeWork() -> (@Sendable () throws -> Value)? {
+        guard case .pending = phase, let taken = work.take() else { return nil }
+        phase = .running
+        return taken
+    }
+
+    /// The hot path of `complete`: records the outcome when nobody listens; `false` means
+    /// the caller must take the slow path (listeners to wake, or an invalid phase).
+    @inlinable
+    mutating func completeQuietly(_ outcome: FutureOutcome<Value>) -> Bool {
+        guard listeners == nil else { return false }
+        switch phase {
+        case .pending, .running:
+            phase = .finished(outcome)
+            work = nil
+            return true
+        case .cancelled, .finished: return false
         }
     }
 
@@ -147,7 +203,8 @@ struct FutureState<Value: Sendable>: Sendable {
         switch phase {
         case .pending, .running:
             phase = .finished(outcome)
-            return .completed(takeWakeups())
+            work = nil
+            return .completed(takeListeners())
         case .cancelled, .finished: return .invalid
         }
     }
@@ -155,32 +212,36 @@ struct FutureState<Value: Sendable>: Sendable {
     /// A thread or task arrives to wait for the end; listed unless already final.
     mutating func wait(_ waiter: Waiter) -> Registration {
         if isDone { return .proceed }
-        waiters.append(waiter, id: waiter.id)
+        listenersForAdding().waiters.append(waiter, id: waiter.id)
         return .listed
     }
 
     /// A waiter gives up (timeout or cancellation); `nil` when the end already took it.
     mutating func withdraw(id: UInt64) -> Waiter? {
-        waiters.remove(id: id)
+        guard let listeners else { return nil }
+        defer { if listeners.isEmpty { self.listeners = nil } }
+        return listeners.waiters.remove(id: id)
     }
 
     /// A callback arrives; returns `false` when the future is already final, so the caller
     /// runs it at once (after unlocking).
-    mutating func addCallback(id: UInt64, _ callback: @escaping Callback) -> Bool {
+    mutating func addCallback(id: UInt64, _ callback: @escaping @Sendable (Future<Value>) -> Void) -> Bool {
         if isDone { return false }
-        callbacks.append((id, callback))
+        listenersForAdding().callbacks.append((id, callback))
         return true
     }
 
     /// Removes the observer `id` if it has not been taken yet.
     mutating func removeCallback(id: UInt64) {
-        if let index = callbacks.firstIndex(where: { $0.id == id }) {
-            callbacks.remove(at: index)
+        guard let listeners else { return }
+        if let index = listeners.callbacks.firstIndex(where: { $0.id == id }) {
+            listeners.callbacks.remove(at: index)
         }
+        if listeners.isEmpty { self.listeners = nil }
     }
 
-    /// Nobody waits on a final future.
+    /// Nobody waits on a final future; an empty listener list is never kept.
     func checkInvariants() -> Bool {
-        !isDone || (waiters.isEmpty && callbacks.isEmpty)
+        (!isDone || listeners == nil) && listeners?.isEmpty != true
     }
 }

@@ -1,0 +1,177 @@
+import CThreadingShims
+import Synchronization
+
+/// The part of a `ThreadPoolExecutor` its workers hold: the state and the worker loop.
+///
+/// Workers keep the core, not the executor, alive, so an executor nobody references is
+/// deinitialised and shuts its core down (CPython does the same with a weak reference).
+@usableFromInline
+final class ThreadPoolCore: Sendable {
+    typealias State = ThreadPoolState<PoolItem, WorkerParker>
+
+    // A futex mutex that spins briefly, not `Mutex`'s priority-inheritance futex: the
+    // queue is the one contended lock of a busy pool, and W1 ran 15% faster on it (with
+    // `Mutex`, ~2 FUTEX_LOCK_PI system calls per 1,000 tasks). See `StateLock` for TSan.
+    private let state: StateLock<State>
+    // Worker threads, for joining; changed only under `state`'s lock order: appended by
+    // the submitter that started the worker.
+    private let threads = Mutex<[OSThread]>([])
+    // The queue's length, mirrored after every change under the lock, so the spinning
+    // worker can watch for work without taking the lock. Only a hint: the spinner decides
+    // under the lock (`endSpin`).
+    private let queued = Atomic<Int>(0)
+    let prefix: String
+    private let initializer: (@Sendable () throws -> Void)?
+
+    init(maxWorkers: Int, prefix: String, initializer: (@Sendable () throws -> Void)?) {
+        state = StateLock(State(maxWorkers: maxWorkers))
+        self.prefix = prefix
+        self.initializer = initializer
+    }
+
+    // MARK: Submitting
+
+    /// Queues `item`; throws `ExecutorError.shutDown` / `.broken` when refused.
+    @usableFromInline
+    func submit(_ item: PoolItem) throws(ExecutorError) {
+        let action = state.withLock { state in
+            defer { queued.store(state.queue.count, ordering: .relaxed) }
+            return state.submit(item)
+        }
+        switch action {
+        case .queued: return
+        case .wake(let parker): parker.unpark()
+        case .startWorker(let index): try startWorker(index)
+        case .rejected(let error): throw error
+        }
+    }
+
+    /// Queues a task's job: like `submit` while running; after shutdown, queued while a
+    /// worker is left, and otherwise handed to Swift's global executor.
+    func enqueue(_ item: PoolItem) {
+        let action = state.withLock { state -> State.SubmitAction? in
+            defer { queued.store(state.queue.count, ordering: .relaxed) }
+            switch state.phase {
+            case .running: return state.submit(item)
+            case .shutDown, .broken: return state.enqueueAfterClose(item) ? .queued : nil
+            }
+        }
+        switch action {
+        case .queued?: return
+        case .wake(let parker)?: parker.unpark()
+        case .startWorker(let index)?:
+            do { try startWorker(index) } catch { item.runElsewhere(failing: error) }
+        case .rejected?, nil: item.runElsewhere(failing: .shutDown)
+        }
+    }
+
+    private func startWorker(_ index: Int) throws(ExecutorError) {
+        let thread = OSThread(name: "\(prefix)_\(index)", daemon: true) { [self] in work() }
+        threads.withHandoff(self) { $0.append(thread) }
+        ThreadPoolRegistry.add(self)
+        do {
+            try thread.start()
+        } catch {
+            let message = "cannot start a worker thread: \(error)"
+            let orphans = state.withLock { $0.workerFailedToStart(message) }
+            guard !orphans.isEmpty else { return }
+            for item in orphans { item.runElsewhere(failing: .broken(message)) }
+            allWorkersExited()
+            throw .broken(message)
+        }
+    }
+
+    // MARK: The workers
+
+    /// A worker thread's body: run the initializer, then take work until the pool closes.
+    private func work() {
+        if let initializer {
+            do {
+                try initializer()
+            } catch {
+                initializerFailed(error)
+                return
+            }
+        }
+        let parker = WorkerParker()
+        while true {
+            parker.rearm()
+            let next = state.withLock { state in
+                defer { queued.store(state.queue.count, ordering: .relaxed) }
+                return state.next(parker)
+            }
+            switch next {
+            case .run(let item, let wake):
+                wake?.unpark()
+                item.run()
+            case .spin:
+                // Watch the queue a little while: the next submission usually comes soon,
+                // and the spinner takes it without anyone making a wake-up call.
+                var spins = 0
+                while spins < WorkerParker.spinLimit, queued.load(ordering: .relaxed) == 0 {
+                    cthreading_cpu_relax()
+                    spins += 1
+                }
+                let afterSpin = state.withLock { state in
+                    defer { queued.store(state.queue.count, ordering: .relaxed) }
+                    return state.endSpin(parker)
+                }
+                switch afterSpin {
+                case .run(let item, let wake):
+                    wake?.unpark()
+                    item.run()
+                case .sleep: parker.park(spin: true)
+                case .exit(let last):
+                    if last { allWorkersExited() }
+                    return
+                case .spin: break  // endSpin never asks to spin again
+                }
+            case .sleep: parker.park(spin: true)
+            case .exit(let last):
+                if last { allWorkersExited() }
+                return
+            }
+        }
+    }
+
+    private func initializerFailed(_ error: any Error) {
+        StandardError.write("Exception in initializer of \(OSThread.current.name): \(error)\n")
+        let message = "a thread initializer failed, the thread pool is not usable anymore"
+        let action = state.withLock { $0.initializerFailed(message) }
+        for parker in action.wake { parker.unpark() }
+        for item in action.failed { item.fail(action.error) }
+        for item in action.orphaned { item.runElsewhere(failing: action.error) }
+        if action.last { allWorkersExited() }
+    }
+
+    /// The pool is closed and its last worker is leaving: every item taken has finished.
+    /// Forget the worker threads — their bodies hold this core, so keeping them would be
+    /// a reference cycle — and leave the exit-time registry. An `OSThread` dropped
+    /// unjoined detaches its pthread.
+    private func allWorkersExited() {
+        threads.withHandoff(self) { $0.removeAll() }
+        ThreadPoolRegistry.remove(self)
+    }
+
+    // MARK: Shutting down
+
+    /// No more submissions; with `cancelFutures`, queued futures are cancelled; with
+    /// `wait`, returns once every worker has exited (so all work it took has finished).
+    func shutdown(wait: Bool, cancelFutures: Bool) {
+        let action = state.withLock { $0.shutdown(cancelFutures: cancelFutures) }
+        for item in action.cancelled { item.cancel() }
+        for parker in action.wake { parker.unpark() }
+        guard wait else { return }
+        let me = OSThread.currentIfKnown
+        for thread in threads.withHandoff(self, { $0 }) where thread !== me {
+            try? thread.join()
+        }
+    }
+
+    /// For tests: workers alive and idle now (snapshots).
+    var counts: (workers: Int, idle: Int, started: Int) {
+        state.withLock { ($0.workerCount, $0.idleCount, $0.startedCount) }
+    }
+
+    var isClosed: Bool { state.withLock { $0.phase != .running } }
+}

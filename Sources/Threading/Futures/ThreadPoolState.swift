@@ -1,0 +1,203 @@
+import DequeModule
+
+/// What a pool's queue holds: work that may be cancelled (a submitted future's) or not
+/// (a Swift task's job, which must run, or its task would hang).
+protocol PoolQueueItem {
+    var isCancellable: Bool { get }
+}
+
+/// The state of a `ThreadPoolExecutor`: its phase, the work queue, the idle workers and
+/// how many workers exist. Plain data; `Sleeper` is how an idle worker is woken.
+///
+/// Phases (Java's RUNNING → SHUTDOWN, with Python's broken pool):
+/// ```
+/// running ──shutdown──▶ shutDown
+///    └──initializer threw──▶ broken(message)
+/// ```
+/// In `running`, `submit` queues work, wakes one idle worker if there is one, and otherwise
+/// asks for a new worker while fewer than `maxWorkers` exist. Workers take work in FIFO
+/// order; with nothing queued they park as idle in `running`, and leave in any other phase.
+/// `shutDown` still drains what was queued (unless `cancelFutures`); `broken` fails it.
+struct ThreadPoolState<Item: PoolQueueItem, Sleeper> {
+    enum Phase: Equatable {
+        case running
+        case shutDown
+        case broken(String)
+    }
+
+    enum SubmitAction {
+        /// Queued; wake this idle worker.
+        case wake(Sleeper)
+        /// Queued; start worker number `index` (it counts from 0 over the pool's life).
+        case startWorker(index: Int)
+        /// Queued; every worker is busy and no more may start.
+        case queued
+        /// Refused: the pool is shut down or broken.
+        case rejected(ExecutorError)
+    }
+
+    enum WorkerAction {
+        /// Run this item, after waking `wake` (if any) for the work queued behind it.
+        case run(Item, wake: Sleeper?)
+        /// Nothing to do: the worker is now *the spinner* — it watches the queue for a
+        /// while without being listed, then calls `endSpin`.
+        case spin
+        /// Nothing to do: the worker is listed as idle and parks until woken.
+        case sleep
+        /// Nothing to do and the pool is closing: the worker exits. `last` says it was the
+        /// last worker.
+        case exit(last: Bool)
+    }
+
+    struct ShutdownAction {
+        /// Idle workers to wake so they can exit.
+        var wake: [Sleeper]
+        /// Queued items taken out by `cancelFutures`, to cancel.
+        var cancelled: [Item]
+    }
+
+    struct BreakAction {
+        /// Queued items that will never run, to fail with `ExecutorError.broken`.
+        var failed: [Item]
+        /// Queued items that cannot fail (task jobs) and have no worker left: to run elsewhere.
+        var orphaned: [Item]
+        /// Idle workers to wake so they can exit.
+        var wake: [Sleeper]
+        /// The error later submissions throw.
+        var error: ExecutorError
+        /// Whether the failing worker was the last one.
+        var last: Bool
+    }
+
+    let maxWorkers: Int
+    private(set) var phase: Phase = .running
+    private(set) var queue: Deque<Item> = []
+    // Last in, first out: the most recently idle worker is likely still spinning, so it
+    // wakes without a system call.
+    private var idle: [Sleeper] = []
+    /// Whether an idle worker is spinning on the queue. At most one: it will take the next
+    /// item without being woken, so `submit` wakes nobody while it spins.
+    private(set) var spinning = false
+    /// Workers started and not yet exited.
+    private(set) var workerCount = 0
+    /// Workers ever started, for naming.
+    private(set) var startedCount = 0
+
+    init(maxWorkers: Int) {
+        self.maxWorkers = maxWorkers
+    }
+
+    var idleCount: Int { idle.count }
+
+    /// `submit`, or a task job's `enqueue` while running.
+    mutating func submit(_ item: Item) -> SubmitAction {
+        switch phase {
+        case .shutDown: return .rejected(.shutDown)
+        case .broken(let message): return .rejected(.broken(message))
+        case .running: break
+        }
+        queue.append(item)
+        // The spinner will take the item; but a second item behind it needs another worker.
+        if spinning && queue.count == 1 { return .queued }
+        if let sleeper = idle.popLast() { return .wake(sleeper) }
+        if workerCount < maxWorkers {
+            workerCount += 1
+            startedCount += 1
+            return .startWorker(index: startedCount - 1)
+        }
+        return .queued
+    }
+
+    /// A job that must run even after shutdown: queued while any worker is left to run it;
+    /// `false` when none is (the caller runs it elsewhere).
+    mutating func enqueueAfterClose(_ item: Item) -> Bool {
+        guard workerCount > 0 else { return false }
+        queue.append(item)
+        return true
+    }
+
+    /// Starting the worker asked for by `submit` failed: forget it. Returns the queued
+    /// items when no worker is left to run them (the pool is then broken).
+    mutating func workerFailedToStart(_ message: String) -> [Item] {
+        workerCount -= 1
+        guard workerCount == 0 else { return [] }
+        if phase == .running { phase = .broken(message) }
+        defer { queue.removeAll() }
+        return Array(queue)
+    }
+
+    /// A worker looks for its next item; `sleeper` is how to wake it if it must park.
+    mutating func next(_ sleeper: Sleeper) -> WorkerAction {
+        if let item = queue.popFirst() { return .run(item, wake: nil) }
+        if phase == .running {
+            if !spinning {
+                spinning = true
+                return .spin
+            }
+            idle.append(sleeper)
+            return .sleep
+        }
+        workerCount -= 1
+        return .exit(last: workerCount == 0)
+    }
+
+    /// The spinner stops spinning (it saw work, or its spin ran out): it takes the next
+    /// item — waking an idle worker if more work is queued behind it, since nobody spins
+    /// now — or else parks or exits as `next` would.
+    mutating func endSpin(_ sleeper: Sleeper) -> WorkerAction {
+        spinning = false
+        if let item = queue.popFirst() {
+            let wake = queue.isEmpty ? nil : idle.popLast()
+            return .run(item, wake: wake)
+        }
+        if phase == .running {
+            idle.append(sleeper)
+            return .sleep
+        }
+        workerCount -= 1
+        return .exit(last: workerCount == 0)
+    }
+
+    /// `shutdown(wait:cancelFutures:)`: no more submissions; idle workers leave.
+    mutating func shutdown(cancelFutures: Bool) -> ShutdownAction {
+        if phase == .running { phase = .shutDown }
+        var cancelled: [Item] = []
+        if cancelFutures {
+            var kept: Deque<Item> = []
+            for item in queue {
+                if item.isCancellable { cancelled.append(item) } else { kept.append(item) }
+            }
+            queue = kept
+        }
+        defer { idle.removeAll() }
+        return ShutdownAction(wake: idle, cancelled: cancelled)
+    }
+
+    /// A worker's initializer threw: the pool is broken, that worker is gone, and the
+    /// queued work that can fail is taken out to fail.
+    mutating func initializerFailed(_ message: String) -> BreakAction {
+        workerCount -= 1
+        if case .broken = phase {} else { phase = .broken(message) }
+        let error: ExecutorError =
+            if case .broken(let first) = phase { .broken(first) } else { .broken(message) }
+        var failed: [Item] = []
+        var kept: Deque<Item> = []
+        for item in queue {
+            if item.isCancellable { failed.append(item) } else { kept.append(item) }
+        }
+        queue = kept
+        var orphaned: [Item] = []
+        if workerCount == 0 {
+            orphaned = Array(queue)
+            queue.removeAll()
+        }
+        defer { idle.removeAll() }
+        return BreakAction(
+            failed: failed, orphaned: orphaned, wake: idle, error: error, last: workerCount == 0)
+    }
+
+    func checkInvariants() -> Bool {
+        workerCount >= 0 && workerCount <= maxWorkers && idle.count + (spinning ? 1 : 0) <= workerCount
+            && startedCount >= workerCount && (phase == .running || idle.isEmpty)
+    }
+}
