@@ -181,6 +181,40 @@ extension DiagnosticsTests {
             #expect(lane.spans.filter { $0.category == .queueWait }.count == 2)
         }
 
+        /// The issue's known run: a pool of 2 running 4 tasks under one lock.
+        @Test func poolOfTwoRunningFourTasksUnderOneLock() throws {
+            let lock = Lock(name: "pool lock")
+            let pool = try ThreadPoolExecutor(maxWorkers: 2, threadNamePrefix: "diag-pool")
+            Tracing.start()
+            let futures = try (0..<4).map { index in try pool.submit { lock.withLock { index } } }
+            let results = try futures.map { try $0.result(timeout: Delay.bound) }
+            pool.shutdown(wait: true)
+            let trace = Tracing.stop()
+            #expect(results == [0, 1, 2, 3])
+            let path = temporaryTracePath(".json")
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try trace.writeChromeTrace(to: path)
+            let parsed = try ParsedChromeTrace(path: path)
+            let workers = parsed.threadNames.values.filter { $0.hasPrefix("diag-pool") }.sorted()
+            #expect(workers.count == 2, "worker lanes: \(workers)")
+            var runs = 0
+            for worker in workers {
+                let spans = parsed.events("X", on: worker)
+                let tasks = spans.filter { $0["cat"] as? String == "task" }
+                let holds = spans.filter {
+                    $0["cat"] as? String == "lock" && $0["name"] as? String == "hold lock \"pool lock\""
+                }
+                // Each task run holds the lock once, inside the run.
+                #expect(tasks.count == holds.count)
+                runs += tasks.count
+            }
+            #expect(runs == 4)
+            // Every submission is an instant on the submitting thread.
+            #expect(
+                parsed.events.filter { $0["ph"] as? String == "i" && $0["name"] as? String == "submit task" }
+                    .count == 4)
+        }
+
         @Test func namesAreEscapedInJSON() throws {
             let name = "quote\" back\\slash\nnewline\ttab \u{1} ünï 🔒"
             let lock = Lock(name: name)

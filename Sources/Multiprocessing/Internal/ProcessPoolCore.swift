@@ -1,5 +1,6 @@
 import CThreadingShims
 import Synchronization
+import Threading
 
 /// The machinery behind `ProcessPoolExecutor`: the state in one lock, and per worker slot
 /// a reader thread (which also starts the slot's processes) and a writer thread.
@@ -40,6 +41,11 @@ final class ProcessPoolCore: Sendable {
     }
 
     func submit(_ job: PoolJob) throws {
+        // Traced when handed to the pool (the worker is not known yet: pid 0); the
+        // finish record names the worker that ran it.
+        if DiagnosticsHooks.isActive {
+            DiagnosticsHooks.processTaskDispatched(id: job.id, pid: 0, label: job.taskName)
+        }
         switch state.withLock({ $0.submit(job) }) {
         case .rejected(let error): throw error
         case .queued: break
@@ -124,7 +130,7 @@ final class ProcessPoolCore: Sendable {
             do { try writer.start() } catch { detail = "cannot start its writer thread: \(error)" }
             var cutShort = false
             if detail == nil {
-                switch readAnswers(index, channel: channel) {
+                switch readAnswers(index, channel: channel, pid: worker.pid) {
                 case .endOfFile: break
                 case .endOfFileInsideMessage: cutShort = true
                 case .protocolError(let message): detail = message
@@ -150,6 +156,11 @@ final class ProcessPoolCore: Sendable {
                 return
             }
             let error = ProcessPoolError.workerDied(pid: worker.pid, detail: reason)
+            if DiagnosticsHooks.isActive {
+                for job in action.failed {
+                    DiagnosticsHooks.processTaskFinished(id: job.id, pid: worker.pid, failed: true)
+                }
+            }
             for job in action.failed { job.completion.fail(error) }
             for slot in action.wakeWriters { writerWakeups[slot].signal() }
             if !action.respawn { return }
@@ -164,7 +175,7 @@ final class ProcessPoolCore: Sendable {
     }
 
     /// Reads answers until end-of-file or garbage.
-    private func readAnswers(_ index: Int, channel: Int32) -> ReadEnd {
+    private func readAnswers(_ index: Int, channel: Int32, pid: Int32) -> ReadEnd {
         var parser = FrameParser()
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var frames: [Frame] = []
@@ -205,6 +216,12 @@ final class ProcessPoolCore: Sendable {
             case .protocolError(let delivered, let message):
                 jobs = delivered
                 failure = failure ?? "protocol error: \(message)"
+            }
+            if DiagnosticsHooks.isActive {
+                for (offset, job) in jobs.enumerated() {
+                    DiagnosticsHooks.processTaskFinished(
+                        id: job.id, pid: pid, failed: statuses[offset] != .ok)
+                }
             }
             for (offset, job) in jobs.enumerated() {
                 job.completion.finish(

@@ -12,7 +12,7 @@ import Synchronization
 /// ```
 ///
 /// `package` so `Multiprocessing` can call the process-pool hooks (and `isActive`);
-/// `isActive` and the queue hooks are also usable from the queues' `@inlinable` fast paths.
+/// `isActive`, the queue and the future hooks are also usable from `@inlinable` fast paths.
 ///
 /// Building with `-D THREADING_NO_DIAGNOSTICS` makes `isActive` the constant `false`, so
 /// the optimiser removes every hook (used to measure what the load costs).
@@ -174,18 +174,21 @@ package enum DiagnosticsHooks {
     }
 
     /// `future` was handed to an executor (on the submitting thread).
-    static func futureSubmitted(_ future: AnyObject, label: String? = nil) {
+    @usableFromInline
+    package static func futureSubmitted(_ future: AnyObject, label: String? = nil) {
         if isTracing { TraceRecorder.record(.futureSubmitted, object: objectID(future), label: label) }
     }
 
     /// The work of `future` starts running on the calling thread.
-    static func futureStarted(_ future: AnyObject, label: String? = nil) {
+    @usableFromInline
+    package static func futureStarted(_ future: AnyObject, label: String? = nil) {
         if isTracing { TraceRecorder.record(.futureStarted, object: objectID(future), label: label) }
     }
 
     /// The work of `future` finished on the calling thread (`failed`: it threw or was
     /// cancelled).
-    static func futureFinished(_ future: AnyObject, failed: Bool = false) {
+    @usableFromInline
+    package static func futureFinished(_ future: AnyObject, failed: Bool = false) {
         if isTracing {
             TraceRecorder.record(.futureFinished, object: objectID(future), label: nil, value: failed ? 1 : 0)
         }

@@ -187,7 +187,10 @@ struct TraceModel {
                     dispatched[record.object] = (laneIndex, time, record.label)
                     lane.instants.append(
                         Instant(
-                            time: time, name: "dispatch process task \(record.object) to pid \(record.value)")
+                            time: time,
+                            name: record.value == 0
+                                ? "submit process task \(record.object) to the pool"
+                                : "dispatch process task \(record.object) to pid \(record.value)")
                     )
                 case .processTaskFinished:
                     let pid = record.value & 0xFFFF_FFFF
