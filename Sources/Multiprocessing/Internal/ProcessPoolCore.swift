@@ -17,7 +17,9 @@ final class ProcessPoolCore: Sendable {
     let environment: [String]
     /// One per slot; its writer sleeps on it while it has nothing to write.
     let writerWakeups: [WakeSignal]
-    let readers: LockedState<[OSThread]>
+    /// One reader per slot until it ends; each forgets itself on its way out, because its
+    /// body holds this core (a cycle that would keep both, and the unreaped thread, alive).
+    let readers: LockedState<[OSThread?]>
     let nextJobID = Atomic<UInt64>(1)
 
     init(workers: Int, window: Int, maxTasksPerChild: Int?, executable: String) {
@@ -30,14 +32,15 @@ final class ProcessPoolCore: Sendable {
 
     /// Starts one reader thread per slot; each starts its worker.
     func start() throws {
-        let count = writerWakeups.count
-        var threads: [OSThread] = []
-        for index in 0..<count {
-            let thread = OSThread(name: "process-pool-\(index)", daemon: true) { [self] in runSlot(index) }
-            try thread.start()
-            threads.append(thread)
+        let threads = (0..<writerWakeups.count).map { index in
+            OSThread(name: "process-pool-\(index)", daemon: true) { [self] in
+                runSlot(index)
+                readers.withLock { $0[index] = nil }
+            }
         }
+        // Listed before they start, so a reader that ends at once can forget itself.
         readers.withLock { $0 = threads }
+        for thread in threads { try thread.start() }
     }
 
     func submit(_ job: PoolJob) throws {
@@ -60,7 +63,7 @@ final class ProcessPoolCore: Sendable {
         }
         for slot in action.wakeWriters { writerWakeups[slot].signal() }
         guard wait else { return }
-        for thread in readers.withLock({ $0 }) {
+        for thread in readers.withLock({ $0.compactMap { $0 } }) {
             // A done callback that shuts the pool down runs on a reader: it cannot join itself.
             do { try thread.join() } catch {}
         }
