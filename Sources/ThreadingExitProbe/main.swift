@@ -31,6 +31,10 @@ func say(_ line: String) {
 }
 
 let mode = CommandLine.arguments.dropFirst().first ?? ""
+if mode.hasPrefix("lock-order-") {
+    try runLockOrderProbe(mode)
+    exit(0)
+}
 switch mode {
 case "daemon", "nondaemon":
     let started = Event()

@@ -61,7 +61,7 @@ struct BarrierTests {
     /// The index is the arrival order; the last to arrive gets parties - 1.
     @Test func indexIsArrivalOrder() throws {
         let barrier = try Barrier(parties: 3)
-        let indices = Mutex<[Int: Int]>([:])
+        let indices = StateLock<[Int: Int]>([:])
         var threads: [OSThread] = []
         for tag in 0..<2 {
             threads.append(
@@ -91,7 +91,7 @@ struct BarrierTests {
 
     /// The action runs on the last thread to arrive.
     @Test func actionRunsOnTheLastArriver() throws {
-        let actionThread = Mutex<String?>(nil)
+        let actionThread = StateLock<String?>(nil)
         let barrier = try Barrier(parties: 2) {
             actionThread.withLock { $0 = OSThread.current.name }
         }
@@ -215,7 +215,7 @@ struct BarrierTests {
     /// `wait(timeout:)` passes when the other parties come in time, overriding the default.
     @Test func timedWaitPassesInTime() throws {
         let barrier = try Barrier(parties: 2, timeout: .zero)
-        let index = Mutex<Int?>(nil)
+        let index = StateLock<Int?>(nil)
         let first = try spawn {
             let i = try barrier.wait(timeout: Delay.bound)
             index.withLock { $0 = i }
@@ -321,7 +321,7 @@ struct BarrierTests {
         let rounds = Stress.size(2_000)
         let barrier = try Barrier(parties: 4, timeout: Delay.bound)
         let actions = Counter()
-        let counts = Mutex([Int](repeating: 0, count: 4))
+        let counts = StateLock([Int](repeating: 0, count: 4))
         let tripping = try Barrier(parties: 4) { actions.increment() }
         try runThreads(4) {
             for _ in 0..<rounds {

@@ -72,7 +72,7 @@ struct ConditionTests {
     @Test func notifyFromAThreadNotHoldingTheRLockThrows() throws {
         let condition = Condition()
         condition.acquire()
-        let error = Mutex<ThreadingError?>(nil)
+        let error = StateLock<ThreadingError?>(nil)
         let other = try spawn {
             do { try condition.notify() } catch let caught as ThreadingError {
                 error.withLock { $0 = caught }
@@ -191,7 +191,7 @@ struct ConditionTests {
     @Test func timedWaitReturnsTrueWhenNotified() throws {
         let condition = Condition()
         let ready = Event()
-        let result = Mutex<Bool?>(nil)
+        let result = StateLock<Bool?>(nil)
         let waiter = try spawn {
             try condition.withLock {
                 ready.set()
@@ -209,7 +209,7 @@ struct ConditionTests {
     @Test func waitUntilPredicate() throws {
         let condition = Condition()
         let state = Unguarded()
-        let seen = Mutex(-1)
+        let seen = StateLock(-1)
         let waiter = try spawn {
             try condition.withLock {
                 try condition.wait(until: { state.value == 4 })
@@ -231,7 +231,7 @@ struct ConditionTests {
     @Test func waitUntilPredicateTimesOut() throws {
         let condition = Condition()
         let state = Unguarded()
-        let outcome = Mutex<(Bool, Duration)?>(nil)
+        let outcome = StateLock<(Bool, Duration)?>(nil)
         let ready = Event()
         let waiter = try spawn {
             try condition.withLock {

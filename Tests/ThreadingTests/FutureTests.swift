@@ -53,7 +53,7 @@ struct FutureTests {
 
     @Test func doneCallbackWithResult() throws {
         let f = Future<Int>()
-        let seen = Mutex<Int?>(nil)
+        let seen = StateLock<Int?>(nil)
         f.addDoneCallback { future in
             let value = try? future.result()
             seen.withLock { $0 = value }
@@ -64,7 +64,7 @@ struct FutureTests {
 
     @Test func doneCallbackWithError() throws {
         let f = Future<Int>()
-        let seen = Mutex<Boom?>(nil)
+        let seen = StateLock<Boom?>(nil)
         f.addDoneCallback { future in
             let error = future.exception() as? Boom
             seen.withLock { $0 = error }
@@ -75,7 +75,7 @@ struct FutureTests {
 
     @Test func doneCallbackWithCancel() {
         let f = Future<Int>()
-        let wasCancelled = Mutex(false)
+        let wasCancelled = StateLock(false)
         f.addDoneCallback { future in wasCancelled.withLock { $0 = future.isCancelled } }
         #expect(f.cancel())
         #expect(wasCancelled.withLock { $0 })
@@ -83,7 +83,7 @@ struct FutureTests {
 
     @Test func doneCallbacksRunInOrderAddedOnce() throws {
         let f = Future<Int>()
-        let order = Mutex<[Int]>([])
+        let order = StateLock<[Int]>([])
         for i in 0..<5 { f.addDoneCallback { _ in order.withLock { $0.append(i) } } }
         try f.setResult(1)
         #expect(throws: ThreadingError.self) { try f.setResult(2) }
@@ -207,7 +207,7 @@ struct FutureTests {
 
     @Test func resultBlocksUntilSetResult() throws {
         let f = Future<Int>()
-        let got = Mutex<Int?>(nil)
+        let got = StateLock<Int?>(nil)
         let waiter = try spawn {
             let value = try? f.result()
             got.withLock { $0 = value }
@@ -254,7 +254,7 @@ struct FutureTests {
 
     @Test func exceptionBlocksUntilDone() throws {
         let f = Future<Int>()
-        let got = Mutex<Boom?>(nil)
+        let got = StateLock<Boom?>(nil)
         let waiter = try spawn {
             let error = f.exception() as? Boom
             got.withLock { $0 = error }
@@ -267,7 +267,7 @@ struct FutureTests {
 
     @Test func callbacksRunOnTheCompletingThread() throws {
         let f = Future<Int>()
-        let names = Mutex<[String]>([])
+        let names = StateLock<[String]>([])
         f.addDoneCallback { _ in names.withLock { $0.append(OSThread.current.name) } }
         let setter = try spawn(name: "setter") { try f.setResult(1) }
         try joinAll([setter])

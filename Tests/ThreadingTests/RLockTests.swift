@@ -38,7 +38,7 @@ struct RLockTests {
     @Test func releaseFromAnotherThreadThrowsNotOwner() throws {
         let lock = RLock()
         lock.acquire()
-        let error = Mutex<ThreadingError?>(nil)
+        let error = StateLock<ThreadingError?>(nil)
         let other = try spawn {
             do { try lock.release() } catch let caught as ThreadingError { error.withLock { $0 = caught } }
         }
@@ -67,7 +67,7 @@ struct RLockTests {
         #expect(!lock.isLocked)
         #expect(!lock._isOwned())
         // Free for another thread while saved.
-        let taken = Mutex(false)
+        let taken = StateLock(false)
         let other = try spawn {
             if lock.tryAcquire() {
                 taken.withLock { $0 = true }
@@ -88,7 +88,7 @@ struct RLockTests {
         lock.acquire()
         #expect(lock._isOwned())
         lock.acquire()
-        let seenElsewhere = Mutex<Bool?>(nil)
+        let seenElsewhere = StateLock<Bool?>(nil)
         let other = try spawn { seenElsewhere.withLock { $0 = lock._isOwned() } }
         try joinAll([other])
         #expect(seenElsewhere.withLock { $0 } == false)
@@ -105,7 +105,7 @@ struct RLockTests {
         lock.acquire()
         lock.acquire()
         let acquired = Event()
-        let countSeen = Mutex(-1)
+        let countSeen = StateLock(-1)
         let waiter = try spawn {
             #expect(lock.recursionCount == 0)
             lock.acquire()
@@ -129,7 +129,7 @@ struct RLockTests {
         #expect(lock.tryAcquire())
         #expect(lock.tryAcquire())
         #expect(lock.recursionCount == 2)
-        let otherGot = Mutex<Bool?>(nil)
+        let otherGot = StateLock<Bool?>(nil)
         let other = try spawn { otherGot.withLock { $0 = lock.tryAcquire() } }
         try joinAll([other])
         #expect(otherGot.withLock { $0 } == false)
@@ -142,8 +142,8 @@ struct RLockTests {
         #expect(try lock.acquire(timeout: .zero))
         #expect(try lock.acquire(timeout: Delay.short))
         #expect(lock.recursionCount == 2)
-        let result = Mutex<Bool?>(nil)
-        let elapsed = Mutex<Duration>(.zero)
+        let result = StateLock<Bool?>(nil)
+        let elapsed = StateLock<Duration>(.zero)
         let other = try spawn {
             let start = ContinuousClock.now
             let got = try lock.acquire(timeout: Delay.short)
@@ -163,7 +163,7 @@ struct RLockTests {
     @Test func timedAcquireSucceedsWhenReleasedInTime() throws {
         let lock = RLock()
         lock.acquire()
-        let result = Mutex<Bool?>(nil)
+        let result = StateLock<Bool?>(nil)
         let waiter = try spawn {
             let got = try lock.acquire(timeout: Delay.bound)
             result.withLock { $0 = got }

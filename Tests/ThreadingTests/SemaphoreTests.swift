@@ -223,7 +223,7 @@ struct SemaphoreTests {
     func timedAcquireSucceedsWhenReleased(_ kind: SemaphoreKind) throws {
         let semaphore = try kind.make(1)
         semaphore.acquire()
-        let result = Mutex<Bool?>(nil)
+        let result = StateLock<Bool?>(nil)
         let waiter = try spawn {
             let got = try semaphore.acquire(timeout: Delay.bound)
             result.withLock { $0 = got }

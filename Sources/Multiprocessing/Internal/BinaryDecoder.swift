@@ -182,10 +182,12 @@ final class BinaryInput {
     func decodeValue<T: Decodable>(_ type: T.Type, at position: inout Int, codingPath: [any CodingKey]) throws
         -> T
     {
-        if T.self == Int.self { return try integer(Int.self, at: &position, codingPath) as! T }
-        if T.self == String.self { return try string(at: &position, codingPath) as! T }
-        if T.self == Bool.self { return try bool(at: &position, codingPath) as! T }
-        if T.self == Double.self { return try double(at: &position, codingPath) as! T }
+        if T.self == Int.self, let value = try integer(Int.self, at: &position, codingPath) as? T {
+            return value
+        }
+        if T.self == String.self, let value = try string(at: &position, codingPath) as? T { return value }
+        if T.self == Bool.self, let value = try bool(at: &position, codingPath) as? T { return value }
+        if T.self == Double.self, let value = try double(at: &position, codingPath) as? T { return value }
         if ObjectIdentifier(T.self) == intArrayType {
             try expect(.unkeyed, at: position, codingPath, T.self)
             let count = Int(try raw32(at: position + 1, codingPath))
@@ -196,8 +198,11 @@ final class BinaryInput {
             var result: [Int] = []
             result.reserveCapacity(count)
             for _ in 0..<count { result.append(try integer(Int.self, at: &cursor, codingPath)) }
-            position = cursor
-            return result as! T
+            // The identifier check above makes this cast succeed.
+            if let value = result as? T {
+                position = cursor
+                return value
+            }
         }
         let end = try skip(at: position, codingPath)
         let value = try T(from: BinaryDecoderImpl(input: self, position: position, codingPath: codingPath))

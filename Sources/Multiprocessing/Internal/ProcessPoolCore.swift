@@ -1,5 +1,6 @@
 import CThreadingShims
 import Synchronization
+import Threading
 
 /// The machinery behind `ProcessPoolExecutor`: the state in one lock, and per worker slot
 /// a reader thread (which also starts the slot's processes) and a writer thread.
@@ -16,7 +17,9 @@ final class ProcessPoolCore: Sendable {
     let environment: [String]
     /// One per slot; its writer sleeps on it while it has nothing to write.
     let writerWakeups: [WakeSignal]
-    let readers: LockedState<[OSThread]>
+    /// One reader per slot until it ends; each forgets itself on its way out, because its
+    /// body holds this core (a cycle that would keep both, and the unreaped thread, alive).
+    let readers: LockedState<[OSThread?]>
     let nextJobID = Atomic<UInt64>(1)
 
     init(workers: Int, window: Int, maxTasksPerChild: Int?, executable: String) {
@@ -29,17 +32,23 @@ final class ProcessPoolCore: Sendable {
 
     /// Starts one reader thread per slot; each starts its worker.
     func start() throws {
-        let count = writerWakeups.count
-        var threads: [OSThread] = []
-        for index in 0..<count {
-            let thread = OSThread(name: "process-pool-\(index)", daemon: true) { [self] in runSlot(index) }
-            try thread.start()
-            threads.append(thread)
+        let threads = (0..<writerWakeups.count).map { index in
+            OSThread(name: "process-pool-\(index)", daemon: true) { [self] in
+                runSlot(index)
+                readers.withLock { $0[index] = nil }
+            }
         }
+        // Listed before they start, so a reader that ends at once can forget itself.
         readers.withLock { $0 = threads }
+        for thread in threads { try thread.start() }
     }
 
     func submit(_ job: PoolJob) throws {
+        // Traced when handed to the pool (the worker is not known yet: pid 0); the
+        // finish record names the worker that ran it.
+        if DiagnosticsHooks.isActive {
+            DiagnosticsHooks.processTaskDispatched(id: job.id, pid: 0, label: job.taskName)
+        }
         switch state.withLock({ $0.submit(job) }) {
         case .rejected(let error): throw error
         case .queued: break
@@ -54,7 +63,7 @@ final class ProcessPoolCore: Sendable {
         }
         for slot in action.wakeWriters { writerWakeups[slot].signal() }
         guard wait else { return }
-        for thread in readers.withLock({ $0 }) {
+        for thread in readers.withLock({ $0.compactMap { $0 } }) {
             // A done callback that shuts the pool down runs on a reader: it cannot join itself.
             do { try thread.join() } catch {}
         }
@@ -124,7 +133,7 @@ final class ProcessPoolCore: Sendable {
             do { try writer.start() } catch { detail = "cannot start its writer thread: \(error)" }
             var cutShort = false
             if detail == nil {
-                switch readAnswers(index, channel: channel) {
+                switch readAnswers(index, channel: channel, pid: worker.pid) {
                 case .endOfFile: break
                 case .endOfFileInsideMessage: cutShort = true
                 case .protocolError(let message): detail = message
@@ -150,6 +159,11 @@ final class ProcessPoolCore: Sendable {
                 return
             }
             let error = ProcessPoolError.workerDied(pid: worker.pid, detail: reason)
+            if DiagnosticsHooks.isActive {
+                for job in action.failed {
+                    DiagnosticsHooks.processTaskFinished(id: job.id, pid: worker.pid, failed: true)
+                }
+            }
             for job in action.failed { job.completion.fail(error) }
             for slot in action.wakeWriters { writerWakeups[slot].signal() }
             if !action.respawn { return }
@@ -164,7 +178,7 @@ final class ProcessPoolCore: Sendable {
     }
 
     /// Reads answers until end-of-file or garbage.
-    private func readAnswers(_ index: Int, channel: Int32) -> ReadEnd {
+    private func readAnswers(_ index: Int, channel: Int32, pid: Int32) -> ReadEnd {
         var parser = FrameParser()
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var frames: [Frame] = []
@@ -205,6 +219,12 @@ final class ProcessPoolCore: Sendable {
             case .protocolError(let delivered, let message):
                 jobs = delivered
                 failure = failure ?? "protocol error: \(message)"
+            }
+            if DiagnosticsHooks.isActive {
+                for (offset, job) in jobs.enumerated() {
+                    DiagnosticsHooks.processTaskFinished(
+                        id: job.id, pid: pid, failed: statuses[offset] != .ok)
+                }
             }
             for (offset, job) in jobs.enumerated() {
                 job.completion.finish(

@@ -146,11 +146,14 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
                 if state.withHandoff(self, { $0.isDone }) { return true }
             }
         }
-        return blockAsWaiter(deadline: deadline, spin: false) { waiter in
+        let trace = DiagnosticsHooks.isActive ? DiagnosticsHooks.waitBegan(.futureResult, object: self) : nil
+        let done = blockAsWaiter(deadline: deadline, spin: false) { waiter in
             state.withHandoff(self) { $0.wait(waiter) }
         } withdraw: { id in
             state.withHandoff(self) { $0.withdraw(id: id) } != nil
         }
+        DiagnosticsHooks.waitEnded(trace, satisfied: done)
+        return done
     }
 
     /// The outcome after a wait that ended in a wake-up; a wake-up only comes from a final
@@ -238,8 +241,15 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     @inlinable
     func runQueuedWork() {
         guard let work = state.withHandoff(self, { $0.takeWork() }) else { return }
+        let traced = DiagnosticsHooks.isActive
+        if traced { DiagnosticsHooks.futureStarted(self) }
         let outcome: FutureOutcome<Value>
         do { outcome = .success(try work()) } catch { outcome = .failure(error) }
+        if traced {
+            var failed = false
+            if case .failure = outcome { failed = true }
+            DiagnosticsHooks.futureFinished(self, failed: failed)
+        }
         if state.withHandoff(self, { $0.completeQuietly(outcome) }) { return }
         // Someone listens. Only this worker moves a running future on, so completing
         // cannot be refused.

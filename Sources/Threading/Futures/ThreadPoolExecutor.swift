@@ -80,6 +80,7 @@ public final class ThreadPoolExecutor: PoolExecutor, TaskExecutor {
     @inlinable
     public func submit<T: Sendable>(_ work: @escaping @Sendable () throws -> T) throws -> Future<T> {
         let future = Future<T>(work: work)
+        if DiagnosticsHooks.isActive { DiagnosticsHooks.futureSubmitted(future) }
         // Inlined into the caller, this closure is specialised for T and captures nothing.
         try core.submit(
             PoolItem(future: future) { future, command in

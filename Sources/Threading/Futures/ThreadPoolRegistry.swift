@@ -20,7 +20,7 @@ enum ThreadPoolRegistry {
         var hookInstalled = false
     }
 
-    private static let books = Mutex(Books())
+    private static let books = StateLock(Books())
 
     static func add(_ pool: ThreadPoolCore) {
         let install = books.withLock { books in

@@ -77,6 +77,7 @@ public final class Barrier: Sendable, CustomStringConvertible {
             case .trip(let index, let release):
                 action?()
                 let entering = state.withLock { $0.actionFinished() }
+                if DiagnosticsHooks.isActive { DiagnosticsHooks.signaled(.barrier, object: self) }
                 for waiter in release { waiter.resume() }
                 for waiter in entering { waiter.resume() }
                 return index
@@ -85,18 +86,21 @@ public final class Barrier: Sendable, CustomStringConvertible {
                 // to finish, then arrive again.
                 parker.park()
             case .wait(let index):
+                let trace =
+                    DiagnosticsHooks.isActive ? DiagnosticsHooks.waitBegan(.barrier, object: self) : nil
                 if !parker.park(until: deadline) {
                     switch state.withLock({ $0.withdraw(id: waiter.id) }) {
                     case .broke(let wake):
+                        DiagnosticsHooks.waitEnded(trace, satisfied: false)
                         for other in wake { other.resume() }
                         throw BrokenBarrierError()
                     case .alreadyWoken:
                         parker.park()
                     }
                 }
-                guard state.withLock({ $0.collect(id: waiter.id) }) == .passed else {
-                    throw BrokenBarrierError()
-                }
+                let passed = state.withLock({ $0.collect(id: waiter.id) }) == .passed
+                DiagnosticsHooks.waitEnded(trace, satisfied: passed)
+                guard passed else { throw BrokenBarrierError() }
                 return index
             }
         }

@@ -41,7 +41,7 @@ public final class BoundedSemaphore: Sendable, CustomStringConvertible {
     /// Blocks until a permit is free and takes it.
     @available(*, noasync, message: "use `await acquire()`, which does not block a thread")
     public func acquire() {
-        state.acquire()
+        state.acquire(semaphore: self)
     }
 
     /// Suspends the calling task until it gets a permit, holding no thread. A cancelled
@@ -59,13 +59,13 @@ public final class BoundedSemaphore: Sendable, CustomStringConvertible {
     /// Blocks at most `timeout` for a permit; `true` when it got one, `false` when the time
     /// ran out (a result, not an error). Throws `.invalidArgument` for a negative timeout.
     public func acquire(timeout: Duration) throws -> Bool {
-        try state.acquire(timeout: timeout)
+        try state.acquire(timeout: timeout, semaphore: self)
     }
 
     /// Gives back `n` permits, waking up to `n` waiters (oldest first). Throws
     /// `.invalidArgument` when `n < 1`, and `.tooManyReleases` when the count would go
     /// above `initialValue`; after a throw nothing has changed.
     public func release(_ n: Int = 1) throws {
-        try state.release(n)
+        try state.release(n, semaphore: self)
     }
 }

@@ -99,6 +99,7 @@ public final class Condition: Lockable, CustomStringConvertible {
         var saved = 0
         var releaseError: (any Error)?
         var passOn: [Waiter] = []
+        let trace = DiagnosticsHooks.isActive ? DiagnosticsHooks.waitBegan(.condition, object: self) : nil
         // No spin: a notified waiter next needs the lock, which its notifier still holds.
         let notified = blockAsWaiter(deadline: deadline) { waiter in
             // Listed before the lock is released, so a notify made as soon as the lock is
@@ -119,6 +120,8 @@ public final class Condition: Lockable, CustomStringConvertible {
         } withdraw: { id in
             state.withLock { $0.withdraw(id: id) } != nil
         }
+        // Ended before taking the lock back: that wait shows as a lock wait of its own.
+        DiagnosticsHooks.waitEnded(trace, satisfied: notified)
         for waiter in passOn { waiter.resume() }
         if let releaseError { throw releaseError }
         lock._acquireRestore(saved)
@@ -138,6 +141,7 @@ public final class Condition: Lockable, CustomStringConvertible {
         guard lock._isOwned() else { throw ThreadingError.notOwner }
         if n == 0 { return }
         let woken = state.withLock { $0.notify(n) }
+        if DiagnosticsHooks.isActive, !woken.isEmpty { DiagnosticsHooks.signaled(.condition, object: self) }
         for waiter in woken { waiter.resume() }
     }
 
@@ -146,6 +150,7 @@ public final class Condition: Lockable, CustomStringConvertible {
     public func notifyAll() throws {
         guard lock._isOwned() else { throw ThreadingError.notOwner }
         let woken = state.withLock { $0.notifyAll() }
+        if DiagnosticsHooks.isActive, !woken.isEmpty { DiagnosticsHooks.signaled(.condition, object: self) }
         for waiter in woken { waiter.resume() }
     }
 

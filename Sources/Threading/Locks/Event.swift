@@ -27,6 +27,7 @@ public final class Event: Sendable {
 
     /// Makes the flag true and wakes every waiting thread and task.
     public func set() {
+        if DiagnosticsHooks.isActive { DiagnosticsHooks.signaled(.event, object: self) }
         let waiters = state.withLock { $0.set() }
         for waiter in waiters { waiter.resume() }
     }
@@ -51,6 +52,16 @@ public final class Event: Sendable {
     }
 
     private func blockingWait(deadline: Deadline) -> Bool {
+        if DiagnosticsHooks.isActive, !isSet {
+            let wait = DiagnosticsHooks.waitBegan(.event, object: self)
+            let wasSet = plainWait(deadline: deadline)
+            DiagnosticsHooks.waitEnded(wait, satisfied: wasSet)
+            return wasSet
+        }
+        return plainWait(deadline: deadline)
+    }
+
+    private func plainWait(deadline: Deadline) -> Bool {
         blockAsWaiter(deadline: deadline, spin: true) { waiter in
             state.withLock { $0.wait(waiter) }
         } withdraw: { id in

@@ -52,6 +52,13 @@ public final class Lock: Lockable, CustomStringConvertible {
             return
         }
         if word.compareExchange(expected: 0, desired: 1).exchanged { return }
+        acquireContended()
+    }
+
+    /// Out of line so the fast path does not set up a `Deadline` (whose layout is only
+    /// known at run time: its metadata accessor ran on every uncontended acquire).
+    @inline(never)
+    private func acquireContended() {
         _ = acquireSlow(deadline: .never)
     }
 
@@ -73,12 +80,19 @@ public final class Lock: Lockable, CustomStringConvertible {
 
     func acquire(timeout: Duration, at site: AcquisitionSite) throws -> Bool {
         try checkTimeout(timeout)
+        if timeout == .zero { return tryAcquire() }
         let observed = DiagnosticsHooks.isActive
+        // A timed acquisition can stall for its whole timeout, so it adds order edges.
         if observed { DiagnosticsHooks.lockWillAcquire(identity, at: site) }
-        let start: ContinuousClock.Instant? = observed ? .now : nil
+        var start: ContinuousClock.Instant?
         var taken = word.compareExchange(expected: 0, desired: 1).exchanged
-        if !taken, timeout > .zero {
+        if !taken {
+            if observed {
+                start = .now
+                DiagnosticsHooks.lockWaitBegan(identity)
+            }
             taken = acquireSlow(deadline: .after(timeout))
+            if !taken, observed { DiagnosticsHooks.lockGaveUp(identity) }
         }
         if taken, observed {
             DiagnosticsHooks.lockDidAcquire(identity, at: site, blocking: true, waitedSince: start)
@@ -89,16 +103,22 @@ public final class Lock: Lockable, CustomStringConvertible {
     /// Releases the lock and wakes one sleeping waiter, if any. Any thread may release.
     /// Throws `.releaseUnlocked` when the lock is not locked.
     public func release() throws {
+        if DiagnosticsHooks.isActive {
+            // Told before the word changes, so no other thread's acquisition comes between.
+            if word.load() == 0 { throw ThreadingError.releaseUnlocked }
+            DiagnosticsHooks.lockWillRelease(identity)
+        }
         let previous = word.exchange(0)
         if previous == 0 { throw ThreadingError.releaseUnlocked }
-        if DiagnosticsHooks.isActive { DiagnosticsHooks.lockDidRelease(identity) }
         if previous == 2 { word.wake(1) }
     }
 
     private func acquireObserved(at site: AcquisitionSite) {
         DiagnosticsHooks.lockWillAcquire(identity, at: site)
-        let start = ContinuousClock.now
+        var start: ContinuousClock.Instant?
         if !word.compareExchange(expected: 0, desired: 1).exchanged {
+            start = .now
+            DiagnosticsHooks.lockWaitBegan(identity)
             _ = acquireSlow(deadline: .never)
         }
         DiagnosticsHooks.lockDidAcquire(identity, at: site, blocking: true, waitedSince: start)

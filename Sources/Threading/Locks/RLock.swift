@@ -95,12 +95,19 @@ public final class RLock: Lockable, CustomStringConvertible {
             depth.wrappingAdd(1, ordering: .relaxed)
             return true
         }
+        if timeout == .zero { return tryAcquire() }
         let observed = DiagnosticsHooks.isActive
+        // A timed acquisition can stall for its whole timeout, so it adds order edges.
         if observed { DiagnosticsHooks.lockWillAcquire(identity, at: .unknown) }
-        let start: ContinuousClock.Instant? = observed ? .now : nil
+        var start: ContinuousClock.Instant?
         var taken = word.mutexTryLock()
-        if !taken, timeout > .zero {
+        if !taken {
+            if observed {
+                start = .now
+                DiagnosticsHooks.lockWaitBegan(identity)
+            }
             taken = word.mutexLockSlow(deadline: .after(timeout))
+            if !taken, observed { DiagnosticsHooks.lockGaveUp(identity) }
         }
         guard taken else { return false }
         becomeOwner(me, depth: 1)
@@ -166,14 +173,19 @@ public final class RLock: Lockable, CustomStringConvertible {
     private func unlock() {
         depth.store(0, ordering: .relaxed)
         owner.store(0, ordering: .relaxed)
-        if DiagnosticsHooks.isActive { DiagnosticsHooks.lockDidRelease(identity) }
+        // Told before the word is freed, so no other thread's acquisition comes between.
+        if DiagnosticsHooks.isActive { DiagnosticsHooks.lockWillRelease(identity) }
         _ = word.mutexUnlock()
     }
 
     private func acquireObserved(_ me: UInt64, depth count: Int, at site: AcquisitionSite) {
         DiagnosticsHooks.lockWillAcquire(identity, at: site)
-        let start = ContinuousClock.now
-        if !word.mutexTryLock() { _ = word.mutexLockSlow(deadline: .never) }
+        var start: ContinuousClock.Instant?
+        if !word.mutexTryLock() {
+            start = .now
+            DiagnosticsHooks.lockWaitBegan(identity)
+            _ = word.mutexLockSlow(deadline: .never)
+        }
         becomeOwner(me, depth: count)
         DiagnosticsHooks.lockDidAcquire(identity, at: site, blocking: true, waitedSince: start)
     }

@@ -38,7 +38,7 @@ public final class Semaphore: Sendable, CustomStringConvertible {
     /// Blocks until a permit is free and takes it.
     @available(*, noasync, message: "use `await acquire()`, which does not block a thread")
     public func acquire() {
-        state.acquire()
+        state.acquire(semaphore: self)
     }
 
     /// Suspends the calling task until it gets a permit, holding no thread. A cancelled
@@ -56,12 +56,12 @@ public final class Semaphore: Sendable, CustomStringConvertible {
     /// Blocks at most `timeout` for a permit; `true` when it got one, `false` when the time
     /// ran out (a result, not an error). Throws `.invalidArgument` for a negative timeout.
     public func acquire(timeout: Duration) throws -> Bool {
-        try state.acquire(timeout: timeout)
+        try state.acquire(timeout: timeout, semaphore: self)
     }
 
     /// Gives back `n` permits, waking up to `n` waiters (oldest first). Throws
     /// `.invalidArgument` when `n < 1`.
     public func release(_ n: Int = 1) throws {
-        try state.release(n)
+        try state.release(n, semaphore: self)
     }
 }

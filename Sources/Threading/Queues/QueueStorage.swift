@@ -52,6 +52,7 @@ final class QueueStorage<Buffer: QueueBuffer>: Sendable {
     func tryPut(_ item: Element) throws(QueueError) -> Bool {
         switch state.withLock({ $0.tryPut(item) }) {
         case .enqueued(let wake):
+            if DiagnosticsHooks.isActive { DiagnosticsHooks.queuePut(self) }
             wake.resume()
             return true
         case .full: return false
@@ -69,6 +70,10 @@ final class QueueStorage<Buffer: QueueBuffer>: Sendable {
     func put(_ item: Element, deadline: Deadline?) throws(QueueError) {
         if try tryPut(item) { return }
         guard let deadline else { throw .full }
+        // No room at once: the rest is a wait (a timeline's "waiting on a queue").
+        let trace = DiagnosticsHooks.isActive ? DiagnosticsHooks.waitBegan(.queuePut, object: self) : nil
+        var satisfied = false
+        defer { DiagnosticsHooks.waitEnded(trace, satisfied: satisfied) }
         while true {
             var action = QueueState<Buffer>.PutAction.full
             let woken = blockAsWaiter(deadline: deadline) { waiter in
@@ -80,6 +85,8 @@ final class QueueStorage<Buffer: QueueBuffer>: Sendable {
             }
             switch action {
             case .enqueued(let wake):
+                satisfied = true
+                if DiagnosticsHooks.isActive { DiagnosticsHooks.queuePut(self) }
                 wake?.resume()
                 return
             case .shutDown: throw .shutDown
@@ -87,7 +94,9 @@ final class QueueStorage<Buffer: QueueBuffer>: Sendable {
             case .listed:
                 // Woken: retry. Timed out and withdrawn: one last look, as Python does.
                 if woken { continue }
-                return try put(item, deadline: nil)
+                try put(item, deadline: nil)
+                satisfied = true
+                return
             }
         }
     }
@@ -128,6 +137,7 @@ final class QueueStorage<Buffer: QueueBuffer>: Sendable {
     func tryGet() throws(QueueError) -> Element? {
         switch state.withLock({ $0.tryGet() }) {
         case .item(let item, let wake):
+            if DiagnosticsHooks.isActive { DiagnosticsHooks.queueGot(self) }
             wake.resume()
             return item
         case .empty: return nil
@@ -145,6 +155,9 @@ final class QueueStorage<Buffer: QueueBuffer>: Sendable {
     func get(deadline: Deadline?) throws(QueueError) -> Element {
         if let item = try tryGet() { return item }
         guard let deadline else { throw .empty }
+        let trace = DiagnosticsHooks.isActive ? DiagnosticsHooks.waitBegan(.queueGet, object: self) : nil
+        var satisfied = false
+        defer { DiagnosticsHooks.waitEnded(trace, satisfied: satisfied) }
         while true {
             var action = QueueState<Buffer>.GetAction.empty
             let woken = blockAsWaiter(deadline: deadline) { waiter in
@@ -156,13 +169,17 @@ final class QueueStorage<Buffer: QueueBuffer>: Sendable {
             }
             switch action {
             case .item(let item, let wake):
+                satisfied = true
+                if DiagnosticsHooks.isActive { DiagnosticsHooks.queueGot(self) }
                 wake?.resume()
                 return item
             case .shutDown: throw .shutDown
             case .empty: throw .empty
             case .listed:
                 if woken { continue }
-                return try get(deadline: nil)
+                let item = try get(deadline: nil)
+                satisfied = true
+                return item
             }
         }
     }

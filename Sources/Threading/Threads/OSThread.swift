@@ -183,10 +183,14 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
     /// `.joinCurrentThread` when a thread joins itself.
     public func join() throws {
         try checkJoinable()
+        let wait =
+            DiagnosticsHooks.isActive
+            ? DiagnosticsHooks.waitBegan(.threadJoin, object: self, label: name) : nil
         // The first joiner waits in pthread_join itself: one sleep, woken by the kernel
         // when the thread has exited (waiting for the finished word first would often
         // sleep twice). Other joiners wait for the finished word.
         if !reap() { waitFinishedUntimed() }
+        DiagnosticsHooks.waitEnded(wait, satisfied: true)
     }
 
     // Out of line: a `Deadline` local costs metadata look-ups in the caller's prologue.
@@ -201,8 +205,15 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
     public func join(timeout: Duration) throws -> Bool {
         try checkTimeout(timeout)
         try checkJoinable()
-        guard waitFinished(deadline: .after(timeout)) else { return false }
+        let wait =
+            DiagnosticsHooks.isActive
+            ? DiagnosticsHooks.waitBegan(.threadJoin, object: self, label: name) : nil
+        guard waitFinished(deadline: .after(timeout)) else {
+            DiagnosticsHooks.waitEnded(wait, satisfied: false)
+            return false
+        }
         reap()
+        DiagnosticsHooks.waitEnded(wait, satisfied: true)
         return true
     }
 
@@ -248,11 +259,13 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
         announceBegan()
         ThreadRegistry.setCurrent(self)
         setKernelName(name)
+        if DiagnosticsHooks.isActive { DiagnosticsHooks.threadStarted() }
         do {
             try body?()
         } catch {
             ThreadRegistry.reportUncaught(error, in: self)
         }
+        if DiagnosticsHooks.isActive { DiagnosticsHooks.threadEnded() }
         // Python clears a thread's `threading.local` values before `join()` returns; the
         // pthread key destructors would run only after this function returns.
         ThreadLocalStorage.releaseCallingThread()
