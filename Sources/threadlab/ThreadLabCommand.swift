@@ -1,5 +1,6 @@
 import ArgumentParser
 import ThreadLab
+import Threading
 
 struct ThreadLabCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -101,11 +102,26 @@ struct DemoCommand: ParsableCommand {
     func run() throws {
         guard let scenario = Scenario.named(name) else { throw ExitCode(2) }
         let context = options.context()
-        if trace != nil || timeline != nil {
-            context.log.plain(
-                "note: tracing not available yet (it comes with the diagnostics branch); running without it")
-        }
+        let tracing = trace != nil || timeline != nil
+        if tracing { Tracing.start() }
         let verdict = runScenario(scenario, context)
+        if tracing {
+            let recorded = Tracing.stop()
+            do {
+                if let trace {
+                    try recorded.writeChromeTrace(to: trace)
+                    context.log.plain(
+                        "trace: \(recorded.eventCount) events in \(trace) (open it in https://ui.perfetto.dev)"
+                    )
+                }
+                if let timeline {
+                    try recorded.writeTimeline(to: timeline)
+                    context.log.plain("timeline: \(timeline)")
+                }
+            } catch {
+                throw ValidationError("cannot write the trace: \(error)")
+            }
+        }
         if !verdict.isAcceptable { throw ExitCode(1) }
     }
 }

@@ -32,6 +32,23 @@ struct CommandLineTests {
         #expect(run.standardOutput.contains("[ThreadPoolExecutor-0_0]"))
     }
 
+    @Test func demoWritesATraceAndATimeline() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "threadlab-trace-\(getpid())"
+        ).path
+        let (trace, timeline) = (base + ".json", base + ".html")
+        defer {
+            try? FileManager.default.removeItem(atPath: trace)
+            try? FileManager.default.removeItem(atPath: timeline)
+        }
+        let run = try Binary.run(["demo", "race", "--trace", trace, "--timeline", timeline])
+        #expect(run.status == 0, "\(run.standardError)")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: trace)))
+        let events = (json as? [String: Any])?["traceEvents"] as? [Any]
+        #expect((events?.count ?? 0) > 0)
+        #expect(try String(contentsOfFile: timeline, encoding: .utf8).contains("<svg"))
+    }
+
     @Test func benchQuickJSONHasEveryWorkload() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent(
             "threadlab-bench-\(getpid()).json"

@@ -96,15 +96,12 @@ struct ScenarioTests {
         #expect(result.verdict.outcome == .expected)
     }
 
-    @Test func pendingScenariosSayWhatTheyNeed() throws {
-        for name in ["deadlock"] {
-            let scenario = try #require(Scenario.named(name))
-            let verdict = try scenario.run(quietContext())
-            if case .unavailable = verdict.outcome {
-                #expect(verdict.isAcceptable)
-                #expect(verdict.description.contains("requires"))
-            }
-        }
+    @Test func deadlockIsReportedWithBothLocksAndSites() throws {
+        let result = try DeadlockScenario.run(quietContext(), giveUpAfter: .milliseconds(100))
+        #expect(Set(result.cycle) == ["A", "B"])
+        #expect(result.sites.count >= 2)
+        #expect(result.timedAcquireGaveUp)
+        #expect(result.verdict.outcome == .expected)
     }
 
     @Test func tourListsEveryScenarioInOrder() {

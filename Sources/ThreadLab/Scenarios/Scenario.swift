@@ -22,10 +22,8 @@ public struct Scenario: Sendable {
         Scenario(name: "lock", title: "the same with a lock (3.4)") {
             try LockScenario.run($0).verdict
         },
-        Scenario(name: "deadlock", title: "two locks in opposite order, caught by the checker (3.4)") { _ in
-            PendingScenario.verdict(
-                "deadlock", requires: "LockOrderChecking (branch diag)",
-                shows: "the lock-order checker naming both locks and both acquisition sites")
+        Scenario(name: "deadlock", title: "two locks in opposite order, caught by the checker (3.4)") {
+            try DeadlockScenario.run($0).verdict
         },
         Scenario(name: "producer-consumer", title: "a bounded Queue between two threads (3.5)") {
             try ProducerConsumerScenario.run($0).verdict
