@@ -5,9 +5,10 @@ import CThreadingShims
 ///
 /// Every operation is an atomic or a system call, so the word may be shared freely;
 /// the owner of the `FutexWord` guarantees no one uses it after `deinit`.
+@usableFromInline
 struct FutexWord: ~Copyable, @unchecked Sendable {
     // Accessed only through the C atomics and futex calls in CThreadingShims.
-    let pointer: UnsafeMutablePointer<cthreading_word_t>
+    @usableFromInline let pointer: UnsafeMutablePointer<cthreading_word_t>
 
     init(_ value: UInt32 = 0) {
         pointer = .allocate(capacity: 1)
@@ -16,15 +17,21 @@ struct FutexWord: ~Copyable, @unchecked Sendable {
 
     deinit { pointer.deallocate() }
 
-    @inline(__always) func load() -> UInt32 { cthreading_word_load_acquire(pointer) }
-    @inline(__always) func loadRelaxed() -> UInt32 { cthreading_word_load_relaxed(pointer) }
-    @inline(__always) func store(_ value: UInt32) { cthreading_word_store_release(pointer, value) }
-    @inline(__always) func exchange(_ value: UInt32) -> UInt32 { cthreading_word_exchange(pointer, value) }
-    @inline(__always) func fetchAdd(_ value: UInt32) -> UInt32 { cthreading_word_fetch_add(pointer, value) }
-    @inline(__always) func fetchSub(_ value: UInt32) -> UInt32 { cthreading_word_fetch_sub(pointer, value) }
+    @inlinable @inline(__always) func load() -> UInt32 { cthreading_word_load_acquire(pointer) }
+    @inlinable @inline(__always) func loadRelaxed() -> UInt32 { cthreading_word_load_relaxed(pointer) }
+    @inlinable @inline(__always) func store(_ value: UInt32) { cthreading_word_store_release(pointer, value) }
+    @inlinable @inline(__always) func exchange(_ value: UInt32) -> UInt32 {
+        cthreading_word_exchange(pointer, value)
+    }
+    @inlinable @inline(__always) func fetchAdd(_ value: UInt32) -> UInt32 {
+        cthreading_word_fetch_add(pointer, value)
+    }
+    @inlinable @inline(__always) func fetchSub(_ value: UInt32) -> UInt32 {
+        cthreading_word_fetch_sub(pointer, value)
+    }
 
     /// Compare-and-swap; returns whether it swapped and the value seen.
-    @inline(__always)
+    @inlinable @inline(__always)
     func compareExchange(expected: UInt32, desired: UInt32) -> (exchanged: Bool, original: UInt32) {
         var seen = expected
         let done = cthreading_word_cas(pointer, &seen, desired)
@@ -42,7 +49,7 @@ struct FutexWord: ~Copyable, @unchecked Sendable {
     }
 
     /// Wakes at most `count` sleepers.
-    @inline(__always)
+    @inlinable @inline(__always)
     func wake(_ count: Int32 = 1) {
         _ = cthreading_futex_wake(pointer, count)
     }

@@ -7,7 +7,7 @@ extension FutexWord {
     static var mutexSpinLimit: Int { 64 }
 
     /// Takes the mutex if it is free; never blocks.
-    @inline(__always)
+    @inlinable @inline(__always)
     func mutexTryLock() -> Bool {
         compareExchange(expected: 0, desired: 1).exchanged
     }
@@ -35,14 +35,14 @@ extension FutexWord {
     /// a `Deadline` local (its `ContinuousClock.Instant` is resilient) costs two metadata
     /// look-ups and a dynamic stack allocation in the caller's prologue on *every* call,
     /// contended or not (seen in `StateLock.withLock` and `Lock.acquire` disassembly).
-    @inline(never)
+    @usableFromInline @inline(never)
     func mutexLockSlowUntimed() {
         _ = mutexLockSlow(deadline: .never)
     }
 
     /// Releases the mutex, waking one sleeper if one may be asleep. Returns whether it was
     /// locked.
-    @inline(__always)
+    @inlinable @inline(__always)
     func mutexUnlock() -> Bool {
         let previous = exchange(0)
         if previous == 2 { wake(1) }

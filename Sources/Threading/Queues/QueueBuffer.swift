@@ -7,7 +7,7 @@ import HeapModule
 /// Plain data, kept under the queue's lock. `insert` and `remove` run inside the critical
 /// section, so they must be cheap; a `PriorityQueue`'s element comparisons run there too.
 /// `@usableFromInline`, like everything on a queue's fast path, so `put` and `get` that
-/// need not wait are specialized for the element type in the caller (see `QueueLock`).
+/// need not wait are specialized for the element type in the caller (see `StateLock`).
 @usableFromInline
 protocol QueueBuffer<Element>: Sendable {
     associatedtype Element: Sendable

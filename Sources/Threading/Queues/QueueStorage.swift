@@ -23,12 +23,12 @@
 final class QueueStorage<Buffer: QueueBuffer>: Sendable {
     @usableFromInline typealias Element = Buffer.Element
 
-    @usableFromInline let state: QueueLock<QueueState<Buffer>>
+    @usableFromInline let state: StateLock<QueueState<Buffer>>
     let maxsize: Int
 
     init(maxsize: Int) {
         self.maxsize = maxsize
-        state = QueueLock(QueueState(maxsize: maxsize))
+        state = StateLock(QueueState(maxsize: maxsize))
     }
 
     // MARK: Snapshots
