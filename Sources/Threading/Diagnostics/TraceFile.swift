@@ -32,32 +32,14 @@ struct TraceFile: ~Copyable {
 
     /// Writes what is buffered; call once at the end.
     mutating func flush() throws {
-        var offset = 0
-        while offset < buffer.count {
-            let written = buffer.withUnsafeBytes { bytes in
-                systemWrite(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw Self.failure(path, errno)
-            }
-            offset += written
-        }
+        let code = buffer.withUnsafeBytes { writeAll(descriptor, $0) }
+        if code != 0 { throw Self.failure(path, code) }
         buffer.removeAll(keepingCapacity: true)
     }
 
     private static func failure(_ path: String, _ code: Int32) -> ThreadingError {
         .invalidArgument("cannot write \(path): \(String(cString: strerror(code)))")
     }
-}
-
-@inline(__always)
-private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-    #if canImport(Glibc)
-        Glibc.write(fd, buffer, count)
-    #else
-        Darwin.write(fd, buffer, count)
-    #endif
 }
 
 enum TraceText {

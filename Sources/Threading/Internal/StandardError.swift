@@ -9,7 +9,10 @@ import CThreadingShims
 /// Writes to file descriptor 2 with one `write(2)` per message, so lines from several
 /// threads do not interleave mid-line (the C `stderr` global is not concurrency-safe).
 enum StandardError {
-    static func write(_ message: String) { writeAll(2, message) }
+    static func write(_ message: String) {
+        var message = message
+        message.withUTF8 { _ = writeAll(2, UnsafeRawBufferPointer($0)) }
+    }
 }
 
 /// Writes to standard output through the C `stdout` stream, the one Swift's `print`
@@ -25,19 +28,20 @@ enum StandardOutput {
     }
 }
 
-private func writeAll(_ fd: Int32, _ message: String) {
-    var message = message
-    message.withUTF8 { bytes in
-        var offset = 0
-        while offset < bytes.count {
-            let n = systemWrite(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            offset += n
+/// write(2) until every byte is out, retrying `EINTR`. Returns 0, or the `errno` that
+/// stopped it.
+func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
+    guard let base = bytes.baseAddress else { return 0 }
+    var offset = 0
+    while offset < bytes.count {
+        let n = systemWrite(fd, base + offset, bytes.count - offset)
+        if n < 0 {
+            if errno == EINTR { continue }
+            return errno
         }
+        offset += n
     }
+    return 0
 }
 
 @inline(__always)
