@@ -43,7 +43,7 @@ func runBenchmarks(_ which: [String]) {
                     var sum = 0
                     for future in futures { sum += try future.result() }
                     let elapsed = seconds(clock.now - start)
-                    guard sum == n * (n + 1) / 2 else { fatalError("bad sum \(sum)") }
+                    guard sum == n * (n + 1) / 2 else { benchFailed("bad sum \(sum)") }
                     rates.append(Double(n) / elapsed)
                 }
                 pool.shutdown()
@@ -62,7 +62,7 @@ func runBenchmarks(_ which: [String]) {
                         let start = clock.now
                         let outputs = try pool.map(Array(tasks.prefix(count)), chunkSize: chunk)
                         let elapsed = seconds(clock.now - start)
-                        guard outputs.count == count, outputs.last == count else { fatalError("bad map") }
+                        guard outputs.count == count, outputs.last == count else { benchFailed("bad map") }
                         rates.append(Double(count) / elapsed)
                     }
                     print(
@@ -88,7 +88,7 @@ func runBenchmarks(_ which: [String]) {
                         SumSquaresMod7(lower: 0, upper: n / 2), SumSquaresMod7(lower: n / 2, upper: n),
                     ])
                     p2.append(seconds(clock.now - start))
-                    guard halves.reduce(0, +) == expected else { fatalError("bad W6 sum") }
+                    guard halves.reduce(0, +) == expected else { benchFailed("bad W6 sum") }
                     start = clock.now
                     let cold = try ProcessPoolExecutor(maxWorkers: 2, tasks: probeTasks)
                     let coldHalves = try cold.map([
@@ -96,7 +96,7 @@ func runBenchmarks(_ which: [String]) {
                     ])
                     cold.shutdown()
                     p2Cold.append(seconds(clock.now - start))
-                    guard coldHalves.reduce(0, +) == expected else { fatalError("bad W6 sum") }
+                    guard coldHalves.reduce(0, +) == expected else { benchFailed("bad W6 sum") }
                 }
                 pool.shutdown()
                 let m1 = median(t1)
@@ -124,4 +124,11 @@ func runBenchmarks(_ which: [String]) {
     } catch {
         print("benchmark failed: \(error)")
     }
+}
+
+/// A benchmark whose result is wrong stops the run with a message (exit status 1).
+func benchFailed(_ message: String) -> Never {
+    var line = "bench: \(message)\n"
+    line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+    exit(1)
 }

@@ -117,8 +117,7 @@ final class ThreadDiagnostics {
 
     /// Released with the thread; a buffer it filled stays with the trace session.
     private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        let rc = pthread_key_create(&key) { raw in
+        ThreadShim.makeKey { raw in
             #if canImport(Darwin)
                 Unmanaged<ThreadDiagnostics>.fromOpaque(raw).release()
             #else
@@ -126,9 +125,6 @@ final class ThreadDiagnostics {
                 Unmanaged<ThreadDiagnostics>.fromOpaque(raw).release()
             #endif
         }
-        // Only PTHREAD_KEYS_MAX exhaustion fails; the package uses two keys.
-        precondition(rc == 0, "pthread_key_create failed: \(rc)")
-        return key
     }()
 
     // MARK: Trace buffer

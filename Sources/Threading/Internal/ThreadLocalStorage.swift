@@ -60,8 +60,7 @@ final class ThreadLocalStorage: Sendable {
     /// The pthread key whose slot holds the calling thread's storage, retained; its
     /// destructor releases the thread's values when the thread exits.
     private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        let rc = pthread_key_create(&key) { raw in
+        ThreadShim.makeKey { raw in
             #if canImport(Darwin)
                 let storage = Unmanaged<ThreadLocalStorage>.fromOpaque(raw).takeRetainedValue()
             #else
@@ -70,9 +69,6 @@ final class ThreadLocalStorage: Sendable {
             #endif
             storage.retire()
         }
-        // Only PTHREAD_KEYS_MAX exhaustion fails, and the package uses two keys in all.
-        precondition(rc == 0, "pthread_key_create failed: \(rc)")
-        return key
     }()
 
     /// The calling thread's storage, made on first use.

@@ -64,11 +64,26 @@ enum ThreadShim {
         _ = pthread_detach(thread)
     }
 
+    #if canImport(Darwin)
+        typealias KeyDestructor = @convention(c) (UnsafeMutableRawPointer) -> Void
+    #else
+        typealias KeyDestructor = @convention(c) (UnsafeMutableRawPointer?) -> Void
+    #endif
+
+    /// pthread_key_create(3), for the package's per-thread slots. Each key is made once per
+    /// process, at first use, so only PTHREAD_KEYS_MAX exhaustion by other code could fail
+    /// it: no argument or call order of a user reaches the trap.
+    static func makeKey(destructor: KeyDestructor) -> pthread_key_t {
+        var key = pthread_key_t()
+        let rc = pthread_key_create(&key, destructor)
+        precondition(rc == 0, "pthread_key_create failed: \(rc)")
+        return key
+    }
+
     /// The key of the per-thread slot holding a retained `OSThread`; its destructor
     /// releases it when the thread exits, and forgets a foreign ("Dummy") thread.
     static let currentKey: pthread_key_t = {
-        var key = pthread_key_t()
-        let rc = pthread_key_create(&key) { raw in
+        ThreadShim.makeKey { raw in
             #if canImport(Darwin)
                 let thread = Unmanaged<OSThread>.fromOpaque(raw).takeRetainedValue()
             #else
@@ -77,9 +92,6 @@ enum ThreadShim {
             #endif
             ThreadRegistry.threadExited(thread)
         }
-        // Only PTHREAD_KEYS_MAX exhaustion fails, and this is the process's first key of ours.
-        precondition(rc == 0, "pthread_key_create failed: \(rc)")
-        return key
     }()
 
     static func setCurrent(_ thread: OSThread) {
