@@ -33,12 +33,12 @@
 /// Happens-before: everything a producer did before `put(x)` → everything the consumer
 /// does after the `get` that returns `x`; every `taskDone()` → the `join` it lets return.
 public final class Queue<Element: Sendable>: Sendable {
-    @usableFromInline let storage: QueueStorage<FIFOBuffer<Element>>
+    @usableFromInline let storage: FIFOStorage<Element>
 
     /// A queue that holds at most `maxsize` items; `maxsize` ≤ 0 (the default) means no
     /// limit.
     public init(maxsize: Int = 0) {
-        storage = QueueStorage(maxsize: maxsize)
+        storage = FIFOStorage(maxsize: maxsize)
     }
 
     /// The bound given at creation; ≤ 0 means unbounded.
