@@ -1,18 +1,62 @@
 import Synchronization
 
-/// One slot of the ring: its sequence number (whose turn it is, see `RingPositions`) and
-/// the item while it is published.
+/// Where the ring's slots live: one allocation of `capacity` slots, each a sequence number
+/// (an `Atomic<Int>`, see `RingPositions`) followed by the item while it is published.
+///
+/// The two fields are reached through separate typed pointers rather than one struct, so
+/// an access to the item never overlaps the atomic: Swift treats a mutation through a
+/// struct pointer as an access to the whole struct, which ThreadSanitizer reports as a race
+/// with a concurrent atomic load of its sequence number. Side by side, a hand-over touches
+/// one cache line for small items.
 @usableFromInline
-struct RingCell<Element>: ~Copyable {
-    @usableFromInline let sequence: Atomic<Int>
-    /// Written only by the put that claimed this cell's position and read only by the get
-    /// that claimed it (or by an immediate shutdown that took the position away); the
-    /// sequence number hands it from one to the other.
-    @usableFromInline var item: Element?
+struct RingSlots<Element>: @unchecked Sendable {
+    // The memory is owned by `RingQueueStorage`, which frees it in `deinit`; the atomics
+    // order every access to an item (see `item(_:)`).
+    @usableFromInline let base: UnsafeMutableRawPointer
+    @usableFromInline let stride: Int
+    @usableFromInline let itemOffset: Int
+    let count: Int
 
-    init(sequence: Int) {
-        self.sequence = Atomic(sequence)
-        item = nil
+    init(count: Int) {
+        let alignment = Swift.max(MemoryLayout<Atomic<Int>>.alignment, MemoryLayout<Element?>.alignment)
+        let itemOffset = Self.roundUp(MemoryLayout<Atomic<Int>>.size, to: MemoryLayout<Element?>.alignment)
+        self.itemOffset = itemOffset
+        stride = Self.roundUp(itemOffset + MemoryLayout<Element?>.size, to: alignment)
+        self.count = count
+        base = .allocate(byteCount: stride * count, alignment: alignment)
+        for index in 0..<count {
+            (base + index * stride).bindMemory(to: Atomic<Int>.self, capacity: 1)
+                .initialize(to: Atomic(RingPositions.free(for: index)))
+            (base + index * stride + itemOffset).bindMemory(to: Element?.self, capacity: 1).initialize(
+                to: nil)
+        }
+    }
+
+    static func roundUp(_ value: Int, to alignment: Int) -> Int {
+        (value + alignment - 1) / alignment * alignment
+    }
+
+    /// The sequence number of slot `index`.
+    @inlinable @inline(__always)
+    func sequence(_ index: Int) -> UnsafeMutablePointer<Atomic<Int>> {
+        (base + index &* stride).assumingMemoryBound(to: Atomic<Int>.self)
+    }
+
+    /// The item of slot `index`: written only by the put that claimed the slot's position,
+    /// read only by the get that claimed it (or by an immediate shutdown that took the
+    /// position away); the sequence number hands it from one to the other.
+    @inlinable @inline(__always)
+    func item(_ index: Int) -> UnsafeMutablePointer<Element?> {
+        (base + (index &* stride &+ itemOffset)).assumingMemoryBound(to: Element?.self)
+    }
+
+    /// Releases the items still held and frees the memory. Only when no put or get runs.
+    func free() {
+        for index in 0..<count {
+            item(index).deinitialize(count: 1)
+            sequence(index).deinitialize(count: 1)
+        }
+        base.deallocate()
     }
 }
 
@@ -89,9 +133,9 @@ enum RingGetResult<Element> {
 /// `maxCapacity` and the locked storage beyond, and when unbounded).
 @usableFromInline
 final class RingQueueStorage<Element: Sendable>: @unchecked Sendable {
-    // `cells` and `words` are touched only through their atomics, and a cell's `item` only
-    // by the thread that owns its position (see `RingCell`). `state` is a `StateLock`.
-    @usableFromInline let cells: UnsafeMutablePointer<RingCell<Element>>
+    // `slots` and `words` are touched only through their atomics, and a slot's item only
+    // by the thread that owns its position (see `RingSlots`). `state` is a `StateLock`.
+    @usableFromInline let slots: RingSlots<Element>
     /// The position counters and sleeper counts, each group on its own cache lines so
     /// producers and consumers do not invalidate each other's counters.
     @usableFromInline let words: UnsafeMutablePointer<Atomic<Int>>
@@ -113,10 +157,7 @@ final class RingQueueStorage<Element: Sendable>: @unchecked Sendable {
 
     init(capacity: Int) {
         positions = RingPositions(capacity: capacity)
-        cells = .allocate(capacity: capacity)
-        for index in 0..<capacity {
-            (cells + index).initialize(to: RingCell(sequence: RingPositions.free(for: index)))
-        }
+        slots = RingSlots(count: capacity)
         words = .allocate(capacity: Self.wordCount)
         for index in 0..<Self.wordCount {
             (words + index).initialize(to: Atomic(0))
@@ -127,8 +168,7 @@ final class RingQueueStorage<Element: Sendable>: @unchecked Sendable {
     deinit {
         // No put or get can be running (they hold a reference): the items still in the ring
         // are released here, exactly once; abandoned slots were emptied by their puts.
-        cells.deinitialize(count: positions.capacity)
-        cells.deallocate()
+        slots.free()
         words.deinitialize(count: Self.wordCount)
         words.deallocate()
     }
@@ -177,7 +217,7 @@ final class RingQueueStorage<Element: Sendable>: @unchecked Sendable {
         var position = words[Self.enqueueWord].load(ordering: .relaxed)
         while true {
             if RingPositions.isShutDown(position) { return .shutDown }
-            let sequence = cells[positions.cell(of: position)].sequence.load(
+            let sequence = slots.sequence(positions.cell(of: position)).pointee.load(
                 ordering: .sequentiallyConsistent)
             switch positions.putTurn(sequence: sequence, position: position) {
             case .claim:
@@ -196,9 +236,9 @@ final class RingQueueStorage<Element: Sendable>: @unchecked Sendable {
     /// Stores `item` in the slot of the claimed `position` and publishes it.
     @inlinable
     func fill(_ position: Int, with item: Element) {
-        let cell = cells + positions.cell(of: position)
-        cell.pointee.item = item
-        if !cell.pointee.sequence.compareExchange(
+        let cell = positions.cell(of: position)
+        slots.item(cell).pointee = item
+        if !slots.sequence(cell).pointee.compareExchange(
             expected: RingPositions.free(for: position), desired: RingPositions.published(at: position),
             ordering: .sequentiallyConsistent
         ).exchanged {
@@ -211,8 +251,8 @@ final class RingQueueStorage<Element: Sendable>: @unchecked Sendable {
     }
 
     @usableFromInline
-    func releaseAbandoned(_ cell: UnsafeMutablePointer<RingCell<Element>>) {
-        let dropped = cell.pointee.item.take()
+    func releaseAbandoned(_ cell: Int) {
+        let dropped = slots.item(cell).pointee.take()
         _ = consume dropped
     }
 
@@ -221,8 +261,8 @@ final class RingQueueStorage<Element: Sendable>: @unchecked Sendable {
     func take() -> RingGetResult<Element> {
         var position = words[Self.dequeueWord].load(ordering: .relaxed)
         while true {
-            let cell = cells + positions.cell(of: position)
-            let sequence = cell.pointee.sequence.load(ordering: .sequentiallyConsistent)
+            let cell = positions.cell(of: position)
+            let sequence = slots.sequence(cell).pointee.load(ordering: .sequentiallyConsistent)
             switch positions.getTurn(sequence: sequence, position: position) {
             case .claim:
                 let (claimed, seen) = words[Self.dequeueWord].compareExchange(
@@ -231,8 +271,8 @@ final class RingQueueStorage<Element: Sendable>: @unchecked Sendable {
                     position = seen
                     continue
                 }
-                let item = cell.pointee.item.take()
-                cell.pointee.sequence.store(
+                let item = slots.item(cell).pointee.take()
+                slots.sequence(cell).pointee.store(
                     positions.freed(after: position), ordering: .sequentiallyConsistent)
                 guard let item else { return .empty }  // a published cell always holds its item
                 return .item(item)
@@ -596,13 +636,14 @@ final class RingQueueStorage<Element: Sendable>: @unchecked Sendable {
         guard start < end else { return [] }
         var dropped: [Element] = []
         for position in start..<end {
-            let cell = cells + positions.cell(of: position)
-            let (abandoned, seen) = cell.pointee.sequence.compareExchange(
+            let cell = positions.cell(of: position)
+            let (abandoned, seen) = slots.sequence(cell).pointee.compareExchange(
                 expected: RingPositions.free(for: position), desired: RingPositions.abandoned,
                 ordering: .sequentiallyConsistent)
             if abandoned || seen != RingPositions.published(at: position) { continue }
-            if let item = cell.pointee.item.take() { dropped.append(item) }
-            cell.pointee.sequence.store(positions.freed(after: position), ordering: .sequentiallyConsistent)
+            if let item = slots.item(cell).pointee.take() { dropped.append(item) }
+            slots.sequence(cell).pointee.store(
+                positions.freed(after: position), ordering: .sequentiallyConsistent)
         }
         var done = words[Self.doneWord].load(ordering: .sequentiallyConsistent)
         while true {
