@@ -3,16 +3,19 @@ import Testing
 @testable import Threading
 
 /// `SemaphoreState` on its own: every event sequence up to a bound, checked against a
-/// model (free permits and a FIFO of waiter ids).
+/// model (free permits, a FIFO of listed waiter ids, and the woken ones on their way).
 @Suite(.timeLimit(.minutes(1)))
 struct SemaphoreStateTests {
     enum Event: CaseIterable {
-        case acquire, tryAcquire, release1, release2, withdrawOldest, withdrawNewest, withdrawUnknown
+        case acquire, tryAcquire, release1, release2
+        case retryStaying, retryLeaving
+        case withdrawOldest, withdrawNewest, withdrawWoken, withdrawUnknown
     }
 
     struct Model {
         var value: Int
         var waiting: [UInt64] = []
+        var woken: [UInt64] = []
     }
 
     @Test(arguments: [0, 1, 2], [false, true])
@@ -31,6 +34,7 @@ struct SemaphoreStateTests {
                     model.waiting.append(waiter.id)
                 }
             case .tryAcquire:
+                // A newcomer takes a free permit even while others are listed or woken.
                 #expect(state.tryAcquire() == (model.value > 0))
                 if model.value > 0 { model.value -= 1 }
             case .release1, .release2:
@@ -38,14 +42,28 @@ struct SemaphoreStateTests {
                 switch state.release(n) {
                 case .released(let wake):
                     #expect(!bounded || model.value + n <= initial)
-                    let handed = min(n, model.waiting.count)
-                    #expect(wake.map(\.id) == Array(model.waiting.prefix(handed)))
-                    model.waiting.removeFirst(handed)
-                    model.value += n - handed
+                    model.value += n
+                    // Wake one listed waiter per free permit no woken waiter is coming for.
+                    let woke = max(0, min(model.waiting.count, model.value - model.woken.count))
+                    #expect(wake.map(\.id) == Array(model.waiting.prefix(woke)))
+                    model.woken += model.waiting.prefix(woke)
+                    model.waiting.removeFirst(woke)
                 case .tooManyReleases:
                     #expect(bounded && model.value + n > initial)
                 case .overflow:
                     Issue.record("no overflow at these values")
+                }
+            case .retryStaying, .retryLeaving:
+                guard let id = model.woken.first else { return }
+                model.woken.removeFirst()
+                let staying = event == .retryStaying
+                let again = Waiter(id: id, handle: .thread(TestWaiters.parker))
+                let took = state.retry(relisting: staying ? again : nil)
+                #expect(took == (model.value > 0))
+                if took {
+                    model.value -= 1
+                } else if staying {
+                    model.waiting.insert(id, at: 0)  // it has waited longest
                 }
             case .withdrawOldest, .withdrawNewest:
                 guard let id = event == .withdrawOldest ? model.waiting.first : model.waiting.last else {
@@ -54,14 +72,41 @@ struct SemaphoreStateTests {
                 #expect(state.withdraw(id: id)?.id == id)
                 model.waiting.removeAll { $0 == id }
                 #expect(state.withdraw(id: id) == nil)  // a second time: already gone
+            case .withdrawWoken:
+                // Woken already: not listed, so it must retry (it stays in the model's woken).
+                guard let id = model.woken.first else { return }
+                #expect(state.withdraw(id: id) == nil)
             case .withdrawUnknown:
                 #expect(state.withdraw(id: 0) == nil)
             }
             #expect(state.value == model.value)
             #expect(state.waiterCount == model.waiting.count)
+            #expect(state.wokenCount == model.woken.count)
             #expect(state.checkInvariants())
+            // Never a free permit left behind a sleeping waiter with no one coming for it.
+            #expect(model.waiting.isEmpty || model.woken.count >= model.value)
         }
         #expect(count > 10_000)
+    }
+
+    /// A newcomer can take the permit a woken waiter was coming for; the waiter then waits
+    /// again ahead of everyone, and the next release wakes it first.
+    @Test func wokenWaiterOvertakenByNewcomerWaitsAgainFirst() {
+        var state = SemaphoreState(value: 0, bounded: false)
+        let first = TestWaiters.make()
+        let second = TestWaiters.make()
+        let listed = [state.acquire(first), state.acquire(second)]
+        #expect(listed == [.listed, .listed])
+        guard case .released(let wake) = state.release(1) else { return }
+        #expect(wake.map(\.id) == [first.id])
+        let newcomerTook = state.tryAcquire()
+        let firstTook = state.retry(relisting: first)
+        #expect(newcomerTook && !firstTook)
+        guard case .released(let next) = state.release(1) else { return }
+        #expect(next.map(\.id) == [first.id])
+        let firstTookNext = state.retry(relisting: first)
+        #expect(firstTookNext)
+        #expect(state.waiterCount == 1)
     }
 
     @Test func releaseOverflowChangesNothing() {

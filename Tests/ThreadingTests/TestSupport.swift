@@ -12,6 +12,10 @@ enum Delay {
     static let short = Duration.milliseconds(20)
     /// The bound on anything a test waits for that should happen "soon".
     static let bound = Duration.seconds(10)
+    /// The bound on joining a test's threads: a stress test's threads do seconds of work,
+    /// and several times that on a loaded 2-core CI machine (a fair `Semaphore` once ran
+    /// past 10 s there). A hang still fails, within the suites' one-minute limit.
+    static let join = Duration.seconds(40)
 }
 
 /// Stress sizes, scaled down under ThreadSanitizer (`THREADING_TSAN=1`), which is 5–15×
@@ -29,10 +33,12 @@ func spawn(name: String? = nil, _ body: @escaping @Sendable () throws -> Void) t
     return thread
 }
 
-/// Joins every thread within `Delay.bound`, failing the test for any that did not finish.
+/// Joins every thread within `Delay.join` in all, failing the test for any that did not
+/// finish.
 func joinAll(_ threads: [OSThread], sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let deadline = ContinuousClock.now + Delay.join
     for thread in threads {
-        let finished = try thread.join(timeout: Delay.bound)
+        let finished = try thread.join(timeout: max(.zero, deadline - ContinuousClock.now))
         #expect(finished, "thread \(thread.name) did not finish", sourceLocation: sourceLocation)
     }
 }

@@ -16,6 +16,11 @@ struct WaitList<Element>: Sendable where Element: Sendable {
         entries.append((id, element))
     }
 
+    /// Lists a waiter ahead of every other, for one that has already waited longest.
+    mutating func prepend(_ element: Element, id: UInt64) {
+        entries.prepend((id, element))
+    }
+
     /// The oldest waiter, removed.
     mutating func popFirst() -> Element? {
         entries.popFirst()?.element

@@ -11,8 +11,9 @@
 /// | `tryAcquire()` | — | `true` holding one, `false` if none was free |
 /// | `await acquire()` | a permit, without holding a thread | returns holding one, or `CancellationError` |
 ///
-/// Fair: `release` hands its permits straight to the oldest waiters; a timed-out or
-/// cancelled wait never loses a permit. Happens-before: everything before a `release` →
+/// Not fair, as in CPython: `release` wakes the oldest waiters to take its permits, but a
+/// newcomer may take one first (see `Semaphore`); a timed-out or cancelled wait never
+/// loses a permit. Happens-before: everything before a `release` →
 /// the `acquire` that takes its permit.
 public final class BoundedSemaphore: Sendable, CustomStringConvertible {
     private let state: StateLock<SemaphoreState>
@@ -62,7 +63,7 @@ public final class BoundedSemaphore: Sendable, CustomStringConvertible {
         try state.acquire(timeout: timeout, semaphore: self)
     }
 
-    /// Gives back `n` permits, waking up to `n` waiters (oldest first). Throws
+    /// Gives back `n` permits, waking up to `n` waiters (oldest first) to take them. Throws
     /// `.invalidArgument` when `n < 1`, and `.tooManyReleases` when the count would go
     /// above `initialValue`; after a throw nothing has changed.
     public func release(_ n: Int = 1) throws {

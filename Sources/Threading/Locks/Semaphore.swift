@@ -8,11 +8,14 @@
 /// | `tryAcquire()` | — | `true` holding one, `false` if none was free |
 /// | `await acquire()` | a permit, without holding a thread | returns holding one, or `CancellationError` |
 ///
-/// Fair: `release` hands its permits straight to the threads and tasks that have waited
-/// longest, so a newcomer can never overtake a waiter. A wait that times out or is
-/// cancelled just as a release chose it keeps its permit (returns `true`, or returns
-/// normally), so no permit is ever lost. `release` may raise the count above the initial
-/// value (use `BoundedSemaphore` to forbid that).
+/// Not fair, as in CPython: `release` frees its permits and wakes the threads and tasks
+/// that have waited longest, which then take them — unless a newcomer took one first; a
+/// waiter overtaken that way waits again ahead of the others. (Handing permits straight to
+/// waiters would make every hand-off wait for a context switch: a lock convoy.) A wait that
+/// times out or is cancelled just as a release woke it takes the permit if it is still
+/// free (returns `true`, or returns normally), so no permit is ever lost or left behind a
+/// sleeping waiter. `release` may raise the count above the initial value (use
+/// `BoundedSemaphore` to forbid that).
 ///
 /// Happens-before: everything before a `release` → the `acquire` that takes its permit.
 public final class Semaphore: Sendable, CustomStringConvertible {
@@ -59,7 +62,7 @@ public final class Semaphore: Sendable, CustomStringConvertible {
         try state.acquire(timeout: timeout, semaphore: self)
     }
 
-    /// Gives back `n` permits, waking up to `n` waiters (oldest first). Throws
+    /// Gives back `n` permits, waking up to `n` waiters (oldest first) to take them. Throws
     /// `.invalidArgument` when `n < 1`.
     public func release(_ n: Int = 1) throws {
         try state.release(n, semaphore: self)

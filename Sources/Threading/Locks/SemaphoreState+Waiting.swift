@@ -20,14 +20,27 @@ extension StateLock where State == SemaphoreState {
     }
 
     private func blockForPermit(deadline: Deadline) -> Bool {
-        // No spin: used as a mutex by many threads, a permit handed to the oldest waiter
-        // finds it parked anyway, and spinning waiters would take the CPU from the holder
-        // (8 threads on 2 cores: 10x slower in SemaphoreTests.stressAsMutex).
-        return blockAsWaiter(deadline: deadline, spin: false) { waiter in
-            withLock { $0.acquire(waiter) }
-        } withdraw: { id in
-            withLock { $0.withdraw(id: id) } != nil
+        // No spin: used as a mutex by many threads, a woken waiter usually finds its permit
+        // taken anyway, and spinning waiters would take the CPU from the holder.
+        let id = Waiter.nextID()
+        var parker = ThreadParker()
+        var listed = withLock { $0.acquire(Waiter(id: id, handle: .thread(parker))) } == .listed
+        while listed {
+            if parker.park(until: deadline) {
+                // Woken: try for the permit, or wait again at the front (a parker is
+                // one-shot, so a new one).
+                parker = ThreadParker()
+                let again = Waiter(id: id, handle: .thread(parker))
+                listed = !withLock { $0.retry(relisting: again) }
+                continue
+            }
+            if withLock({ $0.withdraw(id: id) }) != nil { return false }
+            // A release woke this waiter just as its time ran out: answer the wake-up, so
+            // the permit it was woken for is taken here (the wait succeeds) or was taken by
+            // a newcomer. Its coming unpark finds no one asleep, which is harmless.
+            return withLock { $0.retry(relisting: nil) }
         }
+        return true
     }
 
     func tryAcquire() -> Bool {
@@ -43,10 +56,28 @@ extension StateLock where State == SemaphoreState {
 
     func acquireAsync() async throws {
         if !Task.isCancelled, tryAcquire() { return }
-        try await suspendAsWaiter { waiter in
-            withLock { state in Task.isCancelled ? .cancelled : state.acquire(waiter) }
-        } withdraw: { id in
-            withLock { $0.withdraw(id: id) }
+        var woken = false
+        while true {
+            var acquired = false
+            try await suspendAsWaiter { waiter in
+                withLock { state in
+                    let cancelled = Task.isCancelled
+                    if woken {
+                        // Back from a release's wake-up: answered even when cancelled, so
+                        // the permit is taken (and kept) or was taken by a newcomer.
+                        acquired = state.retry(relisting: cancelled ? nil : waiter)
+                        return acquired ? .proceed : cancelled ? .cancelled : .listed
+                    }
+                    if cancelled { return .cancelled }
+                    let registration = state.acquire(waiter)
+                    acquired = registration == .proceed
+                    return registration
+                }
+            } withdraw: { id in
+                withLock { $0.withdraw(id: id) }
+            }
+            if acquired { return }
+            woken = true
         }
     }
 
