@@ -36,6 +36,18 @@ struct RingQueueStorageTests {
         #expect(ring.unfinishedTasks == next)
     }
 
+    /// The ring keeps each item in an `Optional` slot; an item that is itself `nil` is
+    /// still an item, not an empty slot.
+    @Test func nilItemsAreItems() throws {
+        let q = Queue<Int?>(maxsize: 2)
+        try q.putNowait(nil)
+        try q.putNowait(7)
+        #expect(q.isFull)
+        #expect(try q.getNowait() == .some(nil))
+        #expect(try q.getNowait() == 7)
+        #expect(throws: QueueError.empty) { try q.getNowait() }
+    }
+
     /// A put that claimed its slot before an immediate shutdown counts as put before it;
     /// the shutdown drops it (counted as done) and the put releases its item exactly once
     /// when it tries to publish.
