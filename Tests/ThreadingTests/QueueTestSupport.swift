@@ -45,23 +45,27 @@ extension PriorityQueue: BoundedQueue {
 }
 
 /// Which queue a conformance test runs over.
+///
+/// A bounded `Queue` keeps its items in a lock-free ring and an unbounded one under a
+/// lock, so `fifo` (as asked) and `fifoRing` (a `Queue` bounded at `roomy` where a test
+/// asks for an unbounded one) run every conformance test over both storages.
 enum QueueKind: String, CaseIterable, Sendable, CustomStringConvertible {
-    case fifo, lifo, priority
+    case fifo, fifoRing, lifo, priority
 
     var description: String { rawValue }
 
+    /// The bound `fifoRing` uses for "unbounded": more than any test puts.
+    static let roomy = 4096
+
     func make(maxsize: Int = 0) -> any BoundedQueue<Int> {
-        switch self {
-        case .fifo: Queue<Int>(maxsize: maxsize)
-        case .lifo: LifoQueue<Int>(maxsize: maxsize)
-        case .priority: PriorityQueue<Int>(maxsize: maxsize)
-        }
+        make(Int.self, maxsize: maxsize)
     }
 
     func make<Element: Sendable & Comparable>(_: Element.Type, maxsize: Int = 0) -> any BoundedQueue<Element>
     {
         switch self {
         case .fifo: Queue<Element>(maxsize: maxsize)
+        case .fifoRing: Queue<Element>(maxsize: maxsize > 0 ? maxsize : Self.roomy)
         case .lifo: LifoQueue<Element>(maxsize: maxsize)
         case .priority: PriorityQueue<Element>(maxsize: maxsize)
         }
@@ -70,7 +74,7 @@ enum QueueKind: String, CaseIterable, Sendable, CustomStringConvertible {
     /// The order 111, 333, 222 come out in (CPython's `basic_queue_test`).
     var expectedOrder: [Int] {
         switch self {
-        case .fifo: [111, 333, 222]
+        case .fifo, .fifoRing: [111, 333, 222]
         case .lifo: [222, 333, 111]
         case .priority: [111, 222, 333]
         }

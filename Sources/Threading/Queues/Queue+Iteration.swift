@@ -4,12 +4,12 @@
 extension Queue: AsyncSequence {
     /// Gets items until the queue is shut down and drained: `for try await item in queue`.
     public func makeAsyncIterator() -> QueueAsyncIterator<Element> {
-        QueueAsyncIterator(source: storage)
+        QueueAsyncIterator(source: storage.itemSource)
     }
 
     /// A blocking, consuming view of the items until shutdown: `for item in queue.items`.
     @available(*, noasync, message: "use `for try await item in queue`, which does not block a thread")
-    public var items: QueueItems<Element> { QueueItems(source: storage) }
+    public var items: QueueItems<Element> { QueueItems(source: storage.itemSource) }
 }
 
 extension LifoQueue: AsyncSequence {

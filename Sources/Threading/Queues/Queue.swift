@@ -30,15 +30,20 @@
 /// `count`, `isEmpty` and `isFull` are snapshots: another thread may change the queue
 /// before the caller looks at the answer.
 ///
+/// **Cost**: a bounded queue (`maxsize` up to 65,536) keeps its items in a lock-free ring
+/// of `maxsize` slots, allocated when the queue is made: a `put` or `get` that need not
+/// wait takes no lock, and makes a system call only to wake a thread that sleeps. An
+/// unbounded queue (or a larger bound) keeps them in a growable buffer under one lock.
+///
 /// Happens-before: everything a producer did before `put(x)` → everything the consumer
 /// does after the `get` that returns `x`; every `taskDone()` → the `join` it lets return.
 public final class Queue<Element: Sendable>: Sendable {
-    @usableFromInline let storage: QueueStorage<FIFOBuffer<Element>>
+    @usableFromInline let storage: FIFOStorage<Element>
 
     /// A queue that holds at most `maxsize` items; `maxsize` ≤ 0 (the default) means no
     /// limit.
     public init(maxsize: Int = 0) {
-        storage = QueueStorage(maxsize: maxsize)
+        storage = FIFOStorage(maxsize: maxsize)
     }
 
     /// The bound given at creation; ≤ 0 means unbounded.

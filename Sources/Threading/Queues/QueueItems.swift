@@ -8,6 +8,21 @@ protocol ItemSource<Element>: Sendable {
     func nextItem() async throws -> Element?
 }
 
+extension RingQueueStorage: ItemSource {
+    func nextItem() -> Element? {
+        // With no deadline the only error `get` throws is `.shutDown`: the end.
+        try? get(deadline: .never)
+    }
+
+    func nextItem() async throws -> Element? {
+        do {
+            return try await get()
+        } catch QueueError.shutDown {
+            return nil
+        }
+    }
+}
+
 extension QueueStorage: ItemSource {
     func nextItem() -> Element? {
         // With no deadline the only error `get` throws is `.shutDown`: the end.

@@ -1,7 +1,9 @@
-/// The one implementation behind every queue class: it holds a `QueueState` in one lock
-/// and does the waiting, for threads (blocking, with a deadline) and for tasks
-/// (suspending, with cancellation). The public classes are thin wrappers that pick the
-/// buffer and carry the documentation.
+/// The implementation behind `LifoQueue`, `PriorityQueue`, `SimpleQueue` and an unbounded
+/// (or very large) `Queue`: it holds a `QueueState` in one lock and does the waiting, for
+/// threads (blocking, with a deadline) and for tasks (suspending, with cancellation). The
+/// public classes are thin wrappers that pick the buffer and carry the documentation. A
+/// bounded `Queue` uses `RingQueueStorage`, a lock-free ring with the same semantics,
+/// because this one lock was its bottleneck with producers and consumers on both cores.
 ///
 /// Decide under the lock, act after it: wake-ups are resumed, and dropped items released,
 /// only after unlocking. The fast path of every call is one lock round trip with no
