@@ -59,28 +59,3 @@ struct RingSlots<Element>: @unchecked Sendable {
         base.deallocate()
     }
 }
-
-/// What an attempt to put into the ring did. Nobody is woken yet: the caller may hold the
-/// lock, and wakes after unlocking.
-@usableFromInline
-enum RingPutResult: Equatable, Sendable {
-    case put
-    case full
-    case shutDown
-}
-
-/// What a put's claim on the next position found.
-@usableFromInline
-enum RingClaim: Equatable, Sendable {
-    case claimed(Int)
-    case full
-    case shutDown
-}
-
-/// What an attempt to get from the ring found.
-@usableFromInline
-enum RingGetResult<Element> {
-    case item(Element)
-    case empty
-    case shutDown
-}
