@@ -86,6 +86,8 @@ extension RingQueueStorage {
     /// Puts `item`, suspending the task while the queue is full. A cancelled task never
     /// puts: it throws `CancellationError`, passing on any wake-up it was given.
     func put(_ item: Element) async throws {
+        // The lock-free fast path first; a cancelled task goes on to throw.
+        if !Task.isCancelled, try tryPut(item) { return }
         while true {
             var result = RingPutResult.full
             try await suspendAsWaiter { waiter in
@@ -209,6 +211,8 @@ extension RingQueueStorage {
     /// Gets an item, suspending the task while the queue is empty. A cancelled task never
     /// takes an item: it throws `CancellationError`, passing on any wake-up it was given.
     func get() async throws -> Element {
+        // The lock-free fast path first; a cancelled task goes on to throw.
+        if !Task.isCancelled, let item = try tryGet() { return item }
         while true {
             var result = RingGetResult<Element>.empty
             try await suspendAsWaiter { waiter in
