@@ -74,8 +74,14 @@ struct ThreadPoolExecutorStateTests {
                     #expect(idleBefore == 0)
                     #expect(index == workers.count)
                     workers.append(.active)
+                case .nudgeSpinner:
+                    accepted.append(item.id)
+                    // Only the spinner's own item: it takes it without a wake-up.
+                    #expect(workers.contains(.spinning) && state.queue.count == 1)
                 case .queued:
                     accepted.append(item.id)
+                    // Nobody to wake and no worker to start.
+                    #expect(state.idleCount == 0 && state.workerCount == 2)
                 case .rejected:
                     #expect(!wasRunning)
                 }
@@ -144,7 +150,7 @@ struct ThreadPoolExecutorStateTests {
             return
         }
         // The spinner covers one item, so the next submission starts nobody.
-        guard case .queued = state.submit(Item(id: 1, isCancellable: true)) else {
+        guard case .nudgeSpinner = state.submit(Item(id: 1, isCancellable: true)) else {
             Issue.record("expected queued")
             return
         }

@@ -28,6 +28,9 @@ struct ThreadPoolState<Item: PoolQueueItem, Sleeper> {
     enum SubmitAction {
         /// Queued; wake this idle worker.
         case wake(Sleeper)
+        /// Queued for the spinner, which takes it without being woken: tell it by the
+        /// one store it watches (`ThreadPoolCore`'s nudge word).
+        case nudgeSpinner
         /// Queued; start worker number `index` (it counts from 0 over the pool's life).
         case startWorker(index: Int)
         /// Queued; every worker is busy and no more may start.
@@ -98,7 +101,7 @@ struct ThreadPoolState<Item: PoolQueueItem, Sleeper> {
         }
         queue.append(item)
         // The spinner will take the item; but a second item behind it needs another worker.
-        if spinning && queue.count == 1 { return .queued }
+        if spinning && queue.count == 1 { return .nudgeSpinner }
         if let sleeper = idle.popLast() { return .wake(sleeper) }
         if workerCount < maxWorkers {
             workerCount += 1
