@@ -68,6 +68,8 @@ struct ThreadPoolExecutorStateTests {
             case .wake(let sleeper): wake(sleeper)
             case .startWorker(let index):
                 #expect(index == workers.count)
+                // No thread starts after shutdown (it would not be joined).
+                #expect(state.phase == .running)
                 workers.append(.active)
             case .nudgeSpinner: #expect(workers.contains(.spinning))
             case .queued: break
@@ -222,6 +224,23 @@ struct ThreadPoolExecutorStateTests {
             return
         }
         #expect(first.id == 0)
+    }
+
+    @Test func noWorkerStartsWhileDrainingAfterShutdown() {
+        var state = ThreadPoolState<Item, Int>(maxWorkers: 2)
+        guard case .startWorker(0) = state.submit(Item(id: 0, isCancellable: true)) else {
+            Issue.record("expected a worker")
+            return
+        }
+        // Two more drained from the inbox before anyone decided for them, then shutdown.
+        state.admit(Item(id: 1, isCancellable: true))
+        state.admit(Item(id: 2, isCancellable: true))
+        _ = state.shutdown(cancelFutures: false)
+        guard case .run(_, then: nil) = state.next(0) else {
+            Issue.record("expected work and no follow-up after shutdown")
+            return
+        }
+        #expect(state.workerCount == 1 && state.startedCount == 1)
     }
 
     @Test func everySequenceUpToSixEvents() {

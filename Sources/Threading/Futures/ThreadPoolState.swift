@@ -166,6 +166,13 @@ struct ThreadPoolState<Item: PoolQueueItem, Sleeper> {
         return .queued
     }
 
+    /// A worker took an item: while running, work still queued behind it gets the
+    /// decision its submission may not have made (it came through the open gate). Once
+    /// closed, nobody is started or woken: the idle workers were all woken to leave.
+    private mutating func handOn() -> SubmitAction? {
+        phase == .running && !queue.isEmpty ? decideForQueued() : nil
+    }
+
     /// A job that must run even after shutdown: queued while any worker is left to run it;
     /// `false` when none is (the caller runs it elsewhere).
     mutating func enqueueAfterClose(_ item: Item) -> Bool {
@@ -186,7 +193,7 @@ struct ThreadPoolState<Item: PoolQueueItem, Sleeper> {
 
     /// A worker looks for its next item; `sleeper` is how to wake it if it must park.
     mutating func next(_ sleeper: Sleeper) -> WorkerAction {
-        if let item = queue.popFirst() { return .run(item, then: queue.isEmpty ? nil : decideForQueued()) }
+        if let item = queue.popFirst() { return .run(item, then: handOn()) }
         if phase == .running {
             if !spinning {
                 spinning = true
@@ -204,9 +211,7 @@ struct ThreadPoolState<Item: PoolQueueItem, Sleeper> {
     /// now — or else parks or exits as `next` would.
     mutating func endSpin(_ sleeper: Sleeper) -> WorkerAction {
         spinning = false
-        if let item = queue.popFirst() {
-            return .run(item, then: queue.isEmpty ? nil : decideForQueued())
-        }
+        if let item = queue.popFirst() { return .run(item, then: handOn()) }
         if phase == .running {
             idle.append(sleeper)
             return .sleep
