@@ -252,8 +252,16 @@ final class ThreadPoolCore: @unchecked Sendable {
         for parker in action.wake { parker.unpark() }
         guard wait else { return }
         let me = OSThread.currentIfKnown
-        for thread in threads.withHandoff(self, { $0 }) where thread !== me {
-            try? thread.join()
+        // Until no thread is left to join: a worker may have decided before the close to
+        // start another (handing on queued work) and start it after the snapshot. It
+        // lists that thread before it goes on, so once it is joined, the list holds it.
+        var joined: [OSThread] = []  // held, so no identity is reused meanwhile
+        while true {
+            let listed = threads.withHandoff(self) { $0 }
+            let pending = listed.filter { thread in thread !== me && !joined.contains { $0 === thread } }
+            if pending.isEmpty { return }
+            for thread in pending { try? thread.join() }
+            joined += pending
         }
     }
 
