@@ -17,8 +17,9 @@ import Synchronization
 /// under the lock whom to wake or whether to start a worker. The `gate` word is 1 while no
 /// decision can be needed: a worker spins on the queue, or every worker is busy and no
 /// more may start (`ThreadPoolState.isGateOpen`). Lock holders keep it in step with the
-/// state. A submission publishes its item with a sequentially consistent store and then
-/// loads the gate (sequentially consistent); a lock holder closes the gate with a
+/// state. A submission publishes its item with a sequentially consistent compare-and-swap
+/// of its cell's sequence number and then loads the gate (sequentially consistent); a
+/// lock holder closes the gate with a
 /// sequentially consistent exchange and then drains. In the single total order of those
 /// operations, either the submission saw the gate open and its item is drained after the
 /// close, or it saw the gate closed and takes the lock to decide itself — the Dekker
@@ -42,7 +43,7 @@ final class PoolInbox: @unchecked Sendable {
     static var wordCount: Int { 32 }
 
     /// Enough for the bursts between two drains; a full inbox only sends submissions down
-    /// the locked path.
+    /// the locked path. Allocated with the pool: ~40 KB of cells for `PoolItem`s.
     static var capacity: Int { 1024 }
 
     init() {
