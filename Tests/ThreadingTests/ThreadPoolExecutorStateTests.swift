@@ -16,6 +16,9 @@ struct ThreadPoolExecutorStateTests {
 
     enum Event: Equatable {
         case submit(job: Bool)
+        /// A submission through the inbox: published and drained (the next locked step
+        /// drains first); decided for only when the gate was closed.
+        case publish
         case next(Int)
         case endSpin(Int)
         case shutdown(cancel: Bool)
@@ -31,7 +34,8 @@ struct ThreadPoolExecutorStateTests {
 
         func events() -> [Event] {
             var events: [Event] = [
-                .submit(job: false), .submit(job: true), .shutdown(cancel: false), .shutdown(cancel: true),
+                .submit(job: false), .submit(job: true), .publish, .shutdown(cancel: false),
+                .shutdown(cancel: true),
             ]
             for (w, status) in workers.enumerated() {
                 if status == .active { events += [.next(w), .initializerFailed(w)] }
@@ -47,15 +51,31 @@ struct ThreadPoolExecutorStateTests {
 
         mutating func worker(_ w: Int, _ action: ThreadPoolState<Item, Int>.WorkerAction) {
             switch action {
-            case .run(let item, let wake):
+            case .run(let item, let then):
                 ended.append(item.id)
-                if let wake { self.wake(wake) }
+                if let then { follow(then, queuedBehind: true) }
             case .spin: workers[w] = .spinning
             case .sleep: workers[w] = .sleeping
             case .exit(let last):
                 workers[w] = .exited
                 #expect(last == (state.workerCount == 0))
             }
+        }
+
+        /// A decision for queued work: as a submission acts on it.
+        mutating func follow(_ action: ThreadPoolState<Item, Int>.SubmitAction, queuedBehind: Bool) {
+            switch action {
+            case .wake(let sleeper): wake(sleeper)
+            case .startWorker(let index):
+                #expect(index == workers.count)
+                // No thread starts after shutdown (it would not be joined).
+                #expect(state.phase == .running)
+                workers.append(.active)
+            case .nudgeSpinner: #expect(workers.contains(.spinning))
+            case .queued: break
+            case .rejected: Issue.record("a follow-up is never a refusal")
+            }
+            #expect(!queuedBehind || !state.queue.isEmpty)
         }
 
         mutating func apply(_ event: Event) {
@@ -74,10 +94,35 @@ struct ThreadPoolExecutorStateTests {
                     #expect(idleBefore == 0)
                     #expect(index == workers.count)
                     workers.append(.active)
+                case .nudgeSpinner:
+                    accepted.append(item.id)
+                    // Only the spinner's own item: it takes it without a wake-up.
+                    #expect(workers.contains(.spinning) && state.queue.count == 1)
                 case .queued:
                     accepted.append(item.id)
+                    // Nobody to wake and no worker to start.
+                    #expect(state.idleCount == 0 && state.workerCount == 2)
                 case .rejected:
                     #expect(!wasRunning)
+                }
+            case .publish:
+                let item = Item(id: nextID, isCancellable: true)
+                nextID += 1
+                let gateOpen = state.isGateOpen
+                state.admit(item)
+                if gateOpen {
+                    // Nobody decides: a spinner or a busy worker will take it.
+                    accepted.append(item.id)
+                    #expect(workers.contains(.spinning) || workers.allSatisfy { $0 == .active })
+                } else {
+                    switch state.published(matching: { $0 == item }) {
+                    case .rejected:
+                        #expect(!wasRunning)
+                        #expect(!state.late.contains(item) && !state.queue.contains(item))
+                    case let action:
+                        accepted.append(item.id)
+                        follow(action, queuedBehind: false)
+                    }
                 }
             case .next(let w): worker(w, state.next(w))
             case .endSpin(let w): worker(w, state.endSpin(w))
@@ -125,6 +170,79 @@ struct ThreadPoolExecutorStateTests {
         return count
     }
 
+    @Test func lateItemsAreTakenBackAndRefused() {
+        var state = ThreadPoolState<Item, Int>(maxWorkers: 1)
+        guard case .startWorker(0) = state.submit(Item(id: 0, isCancellable: true)) else {
+            Issue.record("expected a worker")
+            return
+        }
+        // Every worker busy and no more may start: submissions need no decision.
+        #expect(state.isGateOpen)
+        _ = state.shutdown(cancelFutures: false)
+        #expect(!state.isGateOpen)
+        // Published after the close: held apart, never run, and refused.
+        let late = Item(id: 1, isCancellable: true)
+        state.admit(late)
+        #expect(state.late == [late] && state.queue.count == 1)
+        guard case .rejected(.shutDown) = state.published(matching: { $0 == late }) else {
+            Issue.record("expected a refusal")
+            return
+        }
+        #expect(state.late.isEmpty)
+        // An item a worker already took counts as submitted before the close.
+        guard case .run = state.next(0) else {
+            Issue.record("expected the first item")
+            return
+        }
+        guard case .queued = state.published(matching: { $0.id == 0 }) else {
+            Issue.record("expected acceptance")
+            return
+        }
+        #expect(state.checkInvariants())
+    }
+
+    @Test func aWorkerTakingWorkWithMoreBehindItStartsOrWakesAnother() {
+        var state = ThreadPoolState<Item, Int>(maxWorkers: 2)
+        guard case .startWorker(0) = state.submit(Item(id: 0, isCancellable: true)) else {
+            Issue.record("expected a worker")
+            return
+        }
+        // Published while the worker was busy (gate open only when no more may start:
+        // here it is closed, so each publication decides).
+        #expect(!state.isGateOpen)
+        state.admit(Item(id: 1, isCancellable: true))
+        guard case .startWorker(1) = state.published(matching: { $0.id == 1 }) else {
+            Issue.record("expected a second worker")
+            return
+        }
+        #expect(state.isGateOpen)
+        // Two more published through the open gate: the worker that takes one hands on.
+        state.admit(Item(id: 2, isCancellable: true))
+        state.admit(Item(id: 3, isCancellable: true))
+        guard case .run(let first, then: .queued?) = state.next(0) else {
+            Issue.record("expected work, nobody else to wake")
+            return
+        }
+        #expect(first.id == 0)
+    }
+
+    @Test func noWorkerStartsWhileDrainingAfterShutdown() {
+        var state = ThreadPoolState<Item, Int>(maxWorkers: 2)
+        guard case .startWorker(0) = state.submit(Item(id: 0, isCancellable: true)) else {
+            Issue.record("expected a worker")
+            return
+        }
+        // Two more drained from the inbox before anyone decided for them, then shutdown.
+        state.admit(Item(id: 1, isCancellable: true))
+        state.admit(Item(id: 2, isCancellable: true))
+        _ = state.shutdown(cancelFutures: false)
+        guard case .run(_, then: nil) = state.next(0) else {
+            Issue.record("expected work and no follow-up after shutdown")
+            return
+        }
+        #expect(state.workerCount == 1 && state.startedCount == 1)
+    }
+
     @Test func everySequenceUpToSixEvents() {
         #expect(explore(Model(), depth: 6) > 10_000)
     }
@@ -144,7 +262,7 @@ struct ThreadPoolExecutorStateTests {
             return
         }
         // The spinner covers one item, so the next submission starts nobody.
-        guard case .queued = state.submit(Item(id: 1, isCancellable: true)) else {
+        guard case .nudgeSpinner = state.submit(Item(id: 1, isCancellable: true)) else {
             Issue.record("expected queued")
             return
         }
@@ -155,6 +273,58 @@ struct ThreadPoolExecutorStateTests {
         }
         guard case .queued = state.submit(Item(id: 3, isCancellable: true)) else {
             Issue.record("no third worker")
+            return
+        }
+    }
+
+    // MARK: PoolInbox (single-threaded)
+
+    func item(_ future: Future<Int>) -> PoolItem {
+        PoolItem(future: future) { _, _ in }
+    }
+
+    @Test func inboxHandsItemsOverInOrderAndReportsTheGate() {
+        let inbox = PoolInbox()
+        let futures = (0..<3).map { _ in Future<Int>() }
+        // Closed gate: the submission must decide.
+        guard case .mustDecide = inbox.publish(item(futures[0])) else {
+            Issue.record("expected mustDecide")
+            return
+        }
+        #expect(!inbox.setGate(open: true))
+        guard case .done = inbox.publish(item(futures[1])), case .done = inbox.publish(item(futures[2]))
+        else {
+            Issue.record("expected done")
+            return
+        }
+        // Closing an open gate says so, once.
+        #expect(inbox.setGate(open: false))
+        #expect(!inbox.setGate(open: false))
+        var drained: [PoolItem] = []
+        #expect(inbox.drain { drained.append($0) } == 3)
+        #expect(zip(drained, futures).allSatisfy { $0.isSameFuture(as: item($1)) })
+        #expect(inbox.drain { _ in Issue.record("nothing left") } == 0)
+    }
+
+    @Test func aFullInboxRefusesAndDrainAllSettlesEverything() {
+        let inbox = PoolInbox()
+        let future = Future<Int>()
+        for _ in 0..<PoolInbox.capacity {
+            guard case .mustDecide = inbox.publish(item(future)) else {
+                Issue.record("expected room")
+                return
+            }
+        }
+        guard case .full = inbox.publish(item(future)) else {
+            Issue.record("expected full")
+            return
+        }
+        var count = 0
+        inbox.drainAll { _ in count += 1 }
+        #expect(count == PoolInbox.capacity)
+        // Room again after the drain.
+        guard case .mustDecide = inbox.publish(item(future)) else {
+            Issue.record("expected room")
             return
         }
     }

@@ -460,4 +460,53 @@ struct ThreadPoolExecutorTests {
         pool.shutdown()
         #expect(ran.count == accepted.count)
     }
+
+    /// The same race with `cancelFutures`: every accepted future ends (its work ran, or it
+    /// was cancelled), none is left pending — including those published to the pool's
+    /// inbox while the shutdown closed it.
+    @Test func concurrentSubmittersRacingShutdownThatCancels() throws {
+        let pool = try ThreadPoolExecutor(maxWorkers: 2)
+        let ran = Counter()
+        let futures = Mutex<[Future<Void>]>([])
+        let start = Gate(parties: 4)
+        var threads: [OSThread] = []
+        for _ in 0..<3 {
+            threads.append(
+                try spawn {
+                    start.arriveAndWait()
+                    var mine: [Future<Void>] = []
+                    for _ in 0..<Stress.size(5_000) {
+                        do {
+                            mine.append(try pool.submit { ran.increment() })
+                        } catch {
+                            #expect(error as? ExecutorError == .shutDown)
+                        }
+                    }
+                    futures.withLock { $0 += mine }
+                })
+        }
+        threads.append(
+            try spawn {
+                start.arriveAndWait()
+                pool.shutdown(wait: true, cancelFutures: true)
+            })
+        try joinAll(threads)
+        pool.shutdown()
+        let accepted = futures.withLock { $0 }
+        #expect(accepted.allSatisfy { $0.isDone })
+        #expect(accepted.filter { !$0.isCancelled }.count == ran.count)
+    }
+
+    /// Bursts through the lock-free inbox with the workers going idle between them: every
+    /// task runs (no publication is left behind when the gate closes).
+    @Test func burstsBetweenIdlePeriodsAllRun() throws {
+        try withThreadPool(maxWorkers: 2) { pool in
+            for burst in 0..<Stress.size(200) {
+                let futures = try (0..<50).map { i in try pool.submit { burst * 100 + i } }
+                for (i, future) in futures.enumerated() {
+                    #expect(try future.result(timeout: Delay.bound) == burst * 100 + i)
+                }
+            }
+        }
+    }
 }

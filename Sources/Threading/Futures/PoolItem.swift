@@ -36,6 +36,13 @@ struct PoolItem: PoolQueueItem, Sendable {
         kind = .job(job, executor)
     }
 
+    /// Whether both are the same submitted future (jobs never match): how a submission
+    /// finds its own item again.
+    func isSameFuture(as other: PoolItem) -> Bool {
+        guard case .future(let mine, _) = kind, case .future(let theirs, _) = other.kind else { return false }
+        return mine === theirs
+    }
+
     /// A job must run (its task would hang otherwise); a future may be cancelled or failed.
     var isCancellable: Bool {
         if case .job = kind { return false }

@@ -18,6 +18,15 @@ protocol PoolQueueItem {
 /// asks for a new worker while fewer than `maxWorkers` exist. Workers take work in FIFO
 /// order; with nothing queued they park as idle in `running`, and leave in any other phase.
 /// `shutDown` still drains what was queued (unless `cancelFutures`); `broken` fails it.
+///
+/// Most submissions reach the queue through the pool's lock-free inbox (`PoolInbox`):
+/// the next lock holder moves published items in with `admit`. A submission decides
+/// nothing while `isGateOpen` (a spinner or every worker will look at the queue); with
+/// the gate closed it decides afterwards with `published(matching:)`, which is `submit`'s
+/// decision — or, once the pool has closed, takes its item back from `late` (or the
+/// queue) and is refused. A worker that takes an item with more queued behind it makes
+/// the same decision (wake an idle worker, or start one), because submissions through
+/// the open gate made none.
 struct ThreadPoolState<Item: PoolQueueItem, Sleeper> {
     enum Phase: Equatable {
         case running
@@ -28,6 +37,9 @@ struct ThreadPoolState<Item: PoolQueueItem, Sleeper> {
     enum SubmitAction {
         /// Queued; wake this idle worker.
         case wake(Sleeper)
+        /// Queued for the spinner, which takes it without being woken: tell it by the
+        /// one store it watches (`ThreadPoolCore`'s nudge word).
+        case nudgeSpinner
         /// Queued; start worker number `index` (it counts from 0 over the pool's life).
         case startWorker(index: Int)
         /// Queued; every worker is busy and no more may start.
@@ -37,8 +49,9 @@ struct ThreadPoolState<Item: PoolQueueItem, Sleeper> {
     }
 
     enum WorkerAction {
-        /// Run this item, after waking `wake` (if any) for the work queued behind it.
-        case run(Item, wake: Sleeper?)
+        /// Run this item, after acting on `then` (waking an idle worker or starting one)
+        /// when more work is queued behind it.
+        case run(Item, then: SubmitAction?)
         /// Nothing to do: the worker is now *the spinner* — it watches the queue for a
         /// while without being listed, then calls `endSpin`.
         case spin
@@ -72,6 +85,10 @@ struct ThreadPoolState<Item: PoolQueueItem, Sleeper> {
     let maxWorkers: Int
     private(set) var phase: Phase = .running
     private(set) var queue: Deque<Item> = []
+    /// Items published to the pool's inbox after it closed (drained once the phase is
+    /// not `running`): never run; each one's submission takes it back and throws
+    /// (`published(matching:)`).
+    private(set) var late: [Item] = []
     // Last in, first out: the most recently idle worker is likely still spinning, so it
     // wakes without a system call.
     private var idle: [Sleeper] = []
@@ -89,16 +106,25 @@ struct ThreadPoolState<Item: PoolQueueItem, Sleeper> {
 
     var idleCount: Int { idle.count }
 
-    /// `submit`, or a task job's `enqueue` while running.
+    /// `submit` through the lock, or a task job's `enqueue` while running.
     mutating func submit(_ item: Item) -> SubmitAction {
-        switch phase {
-        case .shutDown: return .rejected(.shutDown)
-        case .broken(let message): return .rejected(.broken(message))
-        case .running: break
-        }
+        if let refusal { return .rejected(refusal) }
         queue.append(item)
-        // The spinner will take the item; but a second item behind it needs another worker.
-        if spinning && queue.count == 1 { return .queued }
+        return decideForQueued()
+    }
+
+    private var refusal: ExecutorError? {
+        switch phase {
+        case .running: nil
+        case .shutDown: .shutDown
+        case .broken(let message): .broken(message)
+        }
+    }
+
+    /// Work is queued: who takes it. The spinner takes one item without being woken; more
+    /// need an idle worker woken, or a new one while fewer than `maxWorkers` exist.
+    private mutating func decideForQueued() -> SubmitAction {
+        if spinning && queue.count == 1 { return .nudgeSpinner }
         if let sleeper = idle.popLast() { return .wake(sleeper) }
         if workerCount < maxWorkers {
             workerCount += 1
@@ -106,6 +132,45 @@ struct ThreadPoolState<Item: PoolQueueItem, Sleeper> {
             return .startWorker(index: startedCount - 1)
         }
         return .queued
+    }
+
+    /// Whether a submission may publish to the inbox and leave: no decision can be needed,
+    /// because the spinner will look at the inbox, or every worker is busy (none idle, no
+    /// more may start) and will look at it before going idle.
+    var isGateOpen: Bool {
+        phase == .running && (spinning || (idle.isEmpty && workerCount == maxWorkers))
+    }
+
+    /// An item drained from the inbox: queued while running; after the pool closed, it
+    /// was published after the close, so it is held for its submission to take back.
+    mutating func admit(_ item: Item) {
+        if phase == .running { queue.append(item) } else { late.append(item) }
+    }
+
+    /// A submission published its item while the gate was closed and has drained the
+    /// inbox (`isMine` recognises its item): decide for it. While running, as `submit`
+    /// (nothing, when the queue is already empty: a worker took the item). Once closed,
+    /// the submission takes its item back and is refused if the item is still waiting;
+    /// if a worker already took it, or shutdown cancelled it, the submission counts as
+    /// made before the close.
+    mutating func published(matching isMine: (Item) -> Bool) -> SubmitAction {
+        guard let refusal else { return queue.isEmpty ? .queued : decideForQueued() }
+        if let index = late.firstIndex(where: isMine) {
+            late.remove(at: index)
+            return .rejected(refusal)
+        }
+        if let index = queue.lastIndex(where: isMine) {
+            queue.remove(at: index)
+            return .rejected(refusal)
+        }
+        return .queued
+    }
+
+    /// A worker took an item: while running, work still queued behind it gets the
+    /// decision its submission may not have made (it came through the open gate). Once
+    /// closed, nobody is started or woken: the idle workers were all woken to leave.
+    private mutating func handOn() -> SubmitAction? {
+        phase == .running && !queue.isEmpty ? decideForQueued() : nil
     }
 
     /// A job that must run even after shutdown: queued while any worker is left to run it;
@@ -128,7 +193,7 @@ struct ThreadPoolState<Item: PoolQueueItem, Sleeper> {
 
     /// A worker looks for its next item; `sleeper` is how to wake it if it must park.
     mutating func next(_ sleeper: Sleeper) -> WorkerAction {
-        if let item = queue.popFirst() { return .run(item, wake: nil) }
+        if let item = queue.popFirst() { return .run(item, then: handOn()) }
         if phase == .running {
             if !spinning {
                 spinning = true
@@ -146,10 +211,7 @@ struct ThreadPoolState<Item: PoolQueueItem, Sleeper> {
     /// now — or else parks or exits as `next` would.
     mutating func endSpin(_ sleeper: Sleeper) -> WorkerAction {
         spinning = false
-        if let item = queue.popFirst() {
-            let wake = queue.isEmpty ? nil : idle.popLast()
-            return .run(item, wake: wake)
-        }
+        if let item = queue.popFirst() { return .run(item, then: handOn()) }
         if phase == .running {
             idle.append(sleeper)
             return .sleep
@@ -199,5 +261,6 @@ struct ThreadPoolState<Item: PoolQueueItem, Sleeper> {
     func checkInvariants() -> Bool {
         workerCount >= 0 && workerCount <= maxWorkers && idle.count + (spinning ? 1 : 0) <= workerCount
             && startedCount >= workerCount && (phase == .running || idle.isEmpty)
+            && (phase != .running || late.isEmpty)
     }
 }
