@@ -2,18 +2,20 @@
 /// buffer. Internal, so the public iterator types need not name the buffer.
 protocol ItemSource<Element>: Sendable {
     associatedtype Element: Sendable
+    /// Gets an item, waiting until `deadline` (`nil`: not at all).
+    func get(deadline: Deadline?) throws(QueueError) -> Element
+    /// Gets an item, suspending while the queue is empty.
+    func get() async throws -> Element
+}
+
+extension ItemSource {
     /// The next item, blocking; `nil` once the queue is shut down and drained.
-    func nextItem() -> Element?
+    func nextItem() -> Element? {
+        // With no deadline the only error `get` throws is `.shutDown`: the end.
+        try? get(deadline: .never)
+    }
+
     /// The next item, suspending; `nil` once shut down and drained.
-    func nextItem() async throws -> Element?
-}
-
-extension RingQueueStorage: ItemSource {
-    func nextItem() -> Element? {
-        // With no deadline the only error `get` throws is `.shutDown`: the end.
-        try? get(deadline: .never)
-    }
-
     func nextItem() async throws -> Element? {
         do {
             return try await get()
@@ -23,20 +25,9 @@ extension RingQueueStorage: ItemSource {
     }
 }
 
-extension QueueStorage: ItemSource {
-    func nextItem() -> Element? {
-        // With no deadline the only error `get` throws is `.shutDown`: the end.
-        try? get(deadline: .never)
-    }
+extension RingQueueStorage: ItemSource {}
 
-    func nextItem() async throws -> Element? {
-        do {
-            return try await get()
-        } catch QueueError.shutDown {
-            return nil
-        }
-    }
-}
+extension QueueStorage: ItemSource {}
 
 /// A blocking view of a queue's items, for `for item in queue.items { … }`.
 ///
