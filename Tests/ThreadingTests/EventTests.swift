@@ -105,7 +105,7 @@ struct EventTests {
 
     @Test func asyncWaitWokenByAThread() async throws {
         let event = Event()
-        let waiting = Task { try await event.wait() }
+        let waiting = inTask { try await event.wait() }
         await waitUntil("the task waits") { event.waitingCount == 1 }
         // A thread sets it; the suspended task must resume.
         let setter = try spawn { event.set() }
@@ -123,12 +123,12 @@ struct EventTests {
     @Test func cancellationThrowsCancellationError() async throws {
         let event = Event()
         let listed = Event()
-        let waiting = Task {
+        let waiting = inTask {
             listed.set()
             try await event.wait()
         }
         // The task is suspended on the event; cancel it.
-        #expect(try await Task.detached { try listed.wait(timeout: Delay.bound) }.value)
+        #expect(try await inTask { try listed.wait(timeout: Delay.bound) }.value)
         await waitUntil("the task waits") { event.waitingCount == 1 }
         waiting.cancel()
         await #expect(throws: CancellationError.self) { try await waiting.value }
@@ -140,7 +140,7 @@ struct EventTests {
 
     @Test func alreadyCancelledTaskThrows() async {
         let event = Event()
-        let waiting = Task {
+        let waiting = inTask {
             withUnsafeCurrentTask { $0?.cancel() }
             try await event.wait()
         }
@@ -154,7 +154,7 @@ struct EventTests {
             event.wait()
             threadWoken.increment()
         }
-        let tasks = (0..<3).map { _ in Task { try await event.wait() } }
+        let tasks = (0..<3).map { _ in inTask { try await event.wait() } }
         await waitUntil("a thread and three tasks wait") { event.waitingCount == 4 }
         event.set()
         for task in tasks { try await task.value }

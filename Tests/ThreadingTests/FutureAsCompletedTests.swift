@@ -96,7 +96,7 @@ struct FutureAsCompletedTests {
         let done = try Futures.succeeded(1)
         let pending = Futures.pending()
         let completed = asCompleted([done, pending])
-        let task = Task {
+        let task = inTask {
             var seen: [Int] = []
             for try await f in completed { seen.append(try await f.value) }
             return seen
@@ -119,7 +119,7 @@ struct FutureAsCompletedTests {
     @Test func forTryAwaitCancelled() async throws {
         let pending = Futures.pending()
         let completed = asCompleted([pending])
-        let task = Task {
+        let task = inTask {
             for try await _ in completed {}
         }
         while completed.box.waiterCount == 0 { await Task.yield() }

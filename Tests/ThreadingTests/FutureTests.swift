@@ -290,7 +290,7 @@ struct FutureTests {
         await #expect(throws: Boom(tag: 6)) { _ = try await Futures.failed(6).value }
         await #expect(throws: CancellationError.self) { _ = try await Futures.cancelled().value }
         let f = Future<Int>()
-        let task = Task { try await f.value }
+        let task = inTask { try await f.value }
         while f.waiterCount == 0 { await Task.yield() }
         #expect(f.cancel())
         await #expect(throws: CancellationError.self) { _ = try await task.value }
@@ -299,7 +299,7 @@ struct FutureTests {
     /// Cancelling the awaiting task throws CancellationError there, but the future goes on.
     @Test func cancellingTheAwaitingTaskDoesNotCancelTheFuture() async throws {
         let f = Future<Int>()
-        let task = Task { try await f.value }
+        let task = inTask { try await f.value }
         while f.waiterCount == 0 { await Task.yield() }
         task.cancel()
         await #expect(throws: CancellationError.self) { _ = try await task.value }
@@ -311,7 +311,7 @@ struct FutureTests {
 
     @Test func alreadyCancelledTaskStillGetsAFinishedValue() async throws {
         let f = try Futures.succeeded(5)
-        let task = Task {
+        let task = inTask {
             withUnsafeCurrentTask { $0?.cancel() }
             return try await f.value
         }

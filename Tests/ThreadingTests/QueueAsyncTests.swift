@@ -22,7 +22,7 @@ struct QueueAsyncTests {
     @Test(arguments: QueueKind.allCases)
     func threadPutWakesTaskGet(kind: QueueKind) async throws {
         let q = kind.make()
-        let task = Task { try await q.get() }
+        let task = inTask { try await q.get() }
         #expect(await eventuallyInTask { q.waiting.getters == 1 })
         let producer = try spawn { try q.put(42) }
         #expect(try await task.value == 42)
@@ -46,7 +46,7 @@ struct QueueAsyncTests {
     func getsWakePutters(kind: QueueKind) async throws {
         let q = kind.make(maxsize: 1)
         try await q.put(1)
-        let task = Task { try await q.put(2) }
+        let task = inTask { try await q.put(2) }
         #expect(await eventuallyInTask { q.waiting.putters == 1 })
         let consumer = try spawn { _ = try q.get() }
         try await task.value
@@ -66,7 +66,7 @@ struct QueueAsyncTests {
     @Test(arguments: QueueKind.allCases)
     func cancelledGetThrowsAndLosesNothing(kind: QueueKind) async throws {
         let q = kind.make()
-        let task = Task { try await q.get() }
+        let task = inTask { try await q.get() }
         #expect(await eventuallyInTask { q.waiting.getters == 1 })
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
@@ -80,7 +80,7 @@ struct QueueAsyncTests {
     func cancelledPutThrowsAndPutsNothing(kind: QueueKind) async throws {
         let q = kind.make(maxsize: 1)
         try await q.put(1)
-        let task = Task { try await q.put(2) }
+        let task = inTask { try await q.put(2) }
         #expect(await eventuallyInTask { q.waiting.putters == 1 })
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
@@ -94,13 +94,13 @@ struct QueueAsyncTests {
     func alreadyCancelledTaskNeverActs(kind: QueueKind) async throws {
         let q = kind.make()
         try q.putNowait(1)
-        let task = Task { () async throws -> Int in
+        let task = inTask { () async throws -> Int in
             withUnsafeCurrentTask { $0?.cancel() }
             try await q.put(2)
             return 0
         }
         await #expect(throws: CancellationError.self) { try await task.value }
-        let getter = Task { () async throws -> Int in
+        let getter = inTask { () async throws -> Int in
             withUnsafeCurrentTask { $0?.cancel() }
             return try await q.get()
         }
@@ -116,7 +116,7 @@ struct QueueAsyncTests {
         for _ in 0..<Stress.size(50) {
             let q = kind.make()
             let n = 8
-            let tasks = (0..<n).map { _ in Task { try await q.get() } }
+            let tasks = (0..<n).map { _ in inTask { try await q.get() } }
             #expect(await eventuallyInTask { q.waiting.getters == n })
             let producer = try spawn { for i in 0..<n { try q.put(i) } }
             for task in tasks.prefix(n / 2) { task.cancel() }
@@ -138,7 +138,7 @@ struct QueueAsyncTests {
         let q = kind.make()
         try await q.put(1)
         let waiterQueue = kind.make()
-        let task = Task { try await waiterQueue.get() }
+        let task = inTask { try await waiterQueue.get() }
         #expect(await eventuallyInTask { waiterQueue.waiting.getters == 1 })
         waiterQueue.shutdown(immediate: false)
         await #expect(throws: QueueError.shutDown) { try await task.value }
@@ -152,13 +152,13 @@ struct QueueAsyncTests {
     func asyncJoinWaitsAndCanBeCancelled(kind: QueueKind) async throws {
         let q = kind.make()
         try await q.put(1)
-        let joiner = Task { try await q.join() }
+        let joiner = inTask { try await q.join() }
         #expect(await eventuallyInTask { q.waiting.joiners == 1 })
         _ = try await q.get()
         try q.taskDone()
         try await joiner.value
         try await q.put(2)
-        let cancelled = Task { try await q.join() }
+        let cancelled = inTask { try await q.join() }
         #expect(await eventuallyInTask { q.waiting.joiners == 1 })
         cancelled.cancel()
         await #expect(throws: CancellationError.self) { try await cancelled.value }
@@ -190,7 +190,7 @@ struct QueueAsyncTests {
 
     @Test func asyncIterationThrowsWhenCancelled() async throws {
         let q = PriorityQueue<Int>()
-        let task = Task {
+        let task = inTask {
             var count = 0
             for try await _ in q { count += 1 }
             return count

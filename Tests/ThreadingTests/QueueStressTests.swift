@@ -178,10 +178,10 @@ struct QueueStressTests {
             } catch {}
             threadGot.append(local)
         }
-        let producerTask = Task {
+        let producerTask = inTask {
             for i in stride(from: 1, to: n, by: 2) { try await q.put(i) }
         }
-        let consumerTask = Task {
+        let consumerTask = inTask {
             var local = [UInt8](repeating: 0, count: n)
             do {
                 while true { local[try await q.get()] &+= 1 }

@@ -289,7 +289,7 @@ struct SemaphoreTests {
     func taskWokenByThreadRelease(_ kind: SemaphoreKind) async throws {
         let semaphore = try kind.make(1)
         #expect(semaphore.tryAcquire())
-        let task = Task { try await semaphore.acquire() }
+        let task = inTask { try await semaphore.acquire() }
         await waitUntil("the task is listed") { semaphore.waiterCount == 1 }
         let releaser = try spawn { try semaphore.release(1) }
         try await task.value
@@ -308,7 +308,7 @@ struct SemaphoreTests {
             acquired.set()
         }
         await waitUntil("the thread is listed") { semaphore.waiterCount == 1 }
-        try await Task { try semaphore.release(1) }.value
+        try await inTask { try semaphore.release(1) }.value
         #expect(try acquired.wait(timeout: Delay.bound))
         try joinAll([waiter])
     }
@@ -326,7 +326,7 @@ struct SemaphoreTests {
     func cancelledTaskDoesNotLoseAPermit(_ kind: SemaphoreKind) async throws {
         let semaphore = try kind.make(1)
         #expect(semaphore.tryAcquire())
-        let task = Task { try await semaphore.acquire() }
+        let task = inTask { try await semaphore.acquire() }
         await waitUntil("the task is listed") { semaphore.waiterCount == 1 }
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
@@ -341,7 +341,7 @@ struct SemaphoreTests {
     func alreadyCancelledTaskThrows(_ kind: SemaphoreKind) async throws {
         let semaphore = try kind.make(1)
         let gate = try Threading.Semaphore(0)
-        let task = Task {
+        let task = inTask {
             try await gate.acquire()
             try await semaphore.acquire()
         }
@@ -359,7 +359,7 @@ struct SemaphoreTests {
         let semaphore = try kind.make(taskCount)
         for _ in 0..<taskCount { #expect(semaphore.tryAcquire()) }
         let tasks = (0..<taskCount).map { _ in
-            Task { () -> Bool in
+            inTask { () -> Bool in
                 do {
                     try await semaphore.acquire()
                     return true

@@ -50,12 +50,12 @@ struct SimpleQueueTests {
 
     @Test func asyncGetHandOffAndCancellation() async throws {
         let q = SimpleQueue<Int>()
-        let task = Task { try await q.get() }
+        let task = inTask { try await q.get() }
         #expect(await eventuallyInTask { q.storage.waitingCounts.getters == 1 })
         let producer = try spawn { q.put(4) }
         #expect(try await task.value == 4)
         try joinAll([producer])
-        let cancelled = Task { try await q.get() }
+        let cancelled = inTask { try await q.get() }
         #expect(await eventuallyInTask { q.storage.waitingCounts.getters == 1 })
         cancelled.cancel()
         await #expect(throws: CancellationError.self) { try await cancelled.value }
