@@ -42,6 +42,8 @@ struct SleepTask: ProcessTask {
     static var taskName: String { "probe.SleepTask" }
     var milliseconds: Int
     func run() -> Int32 {
+        // The task's simulated work (a stand-in for a slow user task), not a wait for
+        // anything: the pool's timeout and shutdown tests need a task that takes time.
         usleep(UInt32(milliseconds) * 1000)
         return getpid()
     }
@@ -99,6 +101,7 @@ struct GarbageTask: ProcessTask {
     func run() -> Int {
         var text = text
         text.withUTF8 { _ = write(3, $0.baseAddress, $0.count) }
+        // Simulated work that keeps the task running while the test kills its worker.
         usleep(UInt32(thenSleepMilliseconds) * 1000)
         return 0
     }
@@ -177,6 +180,7 @@ struct BlockAndReport: ProcessTask {
             line.withUTF8 { _ = write(fd, $0.baseAddress, $0.count) }
             close(fd)
         }
+        // Simulated work, as in `SleepTask`.
         usleep(UInt32(milliseconds) * 1000)
         return getpid()
     }

@@ -27,7 +27,7 @@ struct FutureAsCompletedTests {
         let f = Futures.pending()
         let completed = asCompleted([f])
         let setter = try spawn {
-            waitUntil { completed.box.waiterCount == 1 }
+            #expect(eventually { completed.box.waiterCount == 1 })
             try f.setResult(3)
         }
         var it = completed

@@ -8,19 +8,6 @@ struct Boom: Error, Equatable {
     var tag = 0
 }
 
-/// Waits (bounded by `Delay.bound`) until `condition` holds: for seeing that another
-/// thread has reached a wait, which no event can report.
-func waitUntil(_ condition: () -> Bool, sourceLocation: SourceLocation = #_sourceLocation) {
-    let deadline = ContinuousClock.now + Delay.bound
-    while !condition() {
-        if ContinuousClock.now > deadline {
-            Issue.record("condition not reached within \(Delay.bound)", sourceLocation: sourceLocation)
-            return
-        }
-        Thread.sleep(forTimeInterval: 0.001)
-    }
-}
-
 /// Futures in each phase, as CPython's test util makes them.
 enum Futures {
     static func pending() -> Future<Int> { Future() }
@@ -212,7 +199,7 @@ struct FutureTests {
             let value = try? f.result()
             got.withLock { $0 = value }
         }
-        waitUntil { f.waiterCount == 1 }
+        #expect(eventually { f.waiterCount == 1 })
         #expect(got.withLock { $0 } == nil)
         try f.setResult(42)
         try joinAll([waiter])
@@ -224,7 +211,7 @@ struct FutureTests {
         let waiter = try spawn {
             #expect(throws: Boom(tag: 5)) { try f.result(timeout: Delay.bound) }
         }
-        waitUntil { f.waiterCount == 1 }
+        #expect(eventually { f.waiterCount == 1 })
         try f.setError(Boom(tag: 5))
         try joinAll([waiter])
     }
@@ -246,7 +233,7 @@ struct FutureTests {
             try spawn {
                 if f.exception() is CancellationError { cancelled.increment() }
             })
-        waitUntil { f.waiterCount == 4 }
+        #expect(eventually { f.waiterCount == 4 })
         #expect(f.cancel())
         try joinAll(threads)
         #expect(cancelled.count == 4)
@@ -259,7 +246,7 @@ struct FutureTests {
             let error = f.exception() as? Boom
             got.withLock { $0 = error }
         }
-        waitUntil { f.waiterCount == 1 }
+        #expect(eventually { f.waiterCount == 1 })
         try f.setError(Boom(tag: 8))
         try joinAll([waiter])
         #expect(got.withLock { $0 } == Boom(tag: 8))

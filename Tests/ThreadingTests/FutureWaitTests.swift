@@ -17,7 +17,7 @@ struct FutureWaitTests {
         let a = Futures.pending()
         let b = Futures.pending()
         let setter = try spawn {
-            waitUntil { a.waiterCount + b.waiterCount == 0 && (a.isDone == false) }
+            #expect(eventually { a.waiterCount + b.waiterCount == 0 && (a.isDone == false) })
             try b.setResult(1)
         }
         let result = wait([a, b], timeout: Delay.bound, returnWhen: .firstCompleted)

@@ -11,13 +11,8 @@ import Testing
 func waitUntil(
     _ what: String, sourceLocation: SourceLocation = #_sourceLocation, _ predicate: () -> Bool
 ) {
-    let deadline = ContinuousClock.now + Delay.bound
-    while !predicate() {
-        if ContinuousClock.now >= deadline {
-            Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
-            return
-        }
-        usleep(200)
+    if !eventually(predicate) {
+        Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
     }
 }
 
@@ -35,13 +30,8 @@ final class Recorder<Element: Sendable>: Sendable {
 func waitUntil(
     _ what: String, sourceLocation: SourceLocation = #_sourceLocation, _ predicate: () -> Bool
 ) async {
-    let deadline = ContinuousClock.now + Delay.bound
-    while !predicate() {
-        if ContinuousClock.now >= deadline {
-            Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
-            return
-        }
-        try? await Task.sleep(for: .microseconds(200))
+    if await !eventuallyInTask(predicate) {
+        Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
     }
 }
 

@@ -81,17 +81,6 @@ enum QueueKind: String, CaseIterable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Waits (bounded by `Delay.bound`) until `condition` holds, e.g. until a thread is seen
-/// parked in a queue's waiter list; returns whether it held. Tests only: it polls.
-func eventually(_ condition: () -> Bool) -> Bool {
-    let deadline = ContinuousClock.now + Delay.bound
-    while ContinuousClock.now < deadline {
-        if condition() { return true }
-        usleep(1000)
-    }
-    return condition()
-}
-
 /// A thread-safe list of results, for threads to report into. Under `StateLock`, not
 /// `Mutex`, whose kernel hand-off ThreadSanitizer cannot see.
 final class Results<Value: Sendable>: Sendable {
@@ -119,15 +108,4 @@ final class LiveCount: Sendable {
     private let value = Atomic<Int>(0)
     func add(_ delta: Int) { value.add(delta, ordering: .relaxed) }
     var count: Int { value.load(ordering: .relaxed) }
-}
-
-/// The async form of `eventually`: it sleeps the task between looks, so the tasks it
-/// waits for can run on the cooperative pool.
-func eventuallyInTask(_ condition: () -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + Delay.bound
-    while ContinuousClock.now < deadline {
-        if condition() { return true }
-        try? await Task.sleep(for: .milliseconds(1))
-    }
-    return condition()
 }

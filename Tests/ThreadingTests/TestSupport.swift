@@ -57,6 +57,29 @@ final class Counter: Sendable {
     var count: Int { value.load(ordering: .relaxed) }
 }
 
+/// Waits, bounded by `Delay.bound`, until `condition` holds — e.g. until a thread is seen
+/// listed in a primitive's waiters, a moment no event can report — and says whether it
+/// held. Tests only: it polls, every 200 µs.
+func eventually(_ condition: () -> Bool) -> Bool {
+    let deadline = ContinuousClock.now + Delay.bound
+    while ContinuousClock.now < deadline {
+        if condition() { return true }
+        usleep(200)
+    }
+    return condition()
+}
+
+/// `eventually` for async tests: suspends between checks instead of blocking a thread of
+/// the cooperative pool.
+func eventuallyInTask(_ condition: () -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now + Delay.bound
+    while ContinuousClock.now < deadline {
+        if condition() { return true }
+        try? await Task.sleep(for: .microseconds(200))
+    }
+    return condition()
+}
+
 /// Starts `body` as a task at high priority, the way tests start the tasks they then wait
 /// for with a bound.
 ///

@@ -84,7 +84,7 @@ struct ThreadPoolExecutorTests {
         let pool = try ThreadPoolExecutor(maxWorkers: 4)
         for i in 0..<5 {
             #expect(try pool.submit { i * 2 }.result(timeout: Delay.bound) == i * 2)
-            waitUntil { pool.core.counts.idle == 1 }
+            #expect(eventually { pool.core.counts.idle == 1 })
         }
         #expect(pool.core.counts.started == 1)
         pool.shutdown()
@@ -153,7 +153,7 @@ struct ThreadPoolExecutorTests {
             guard case .broken = error else { throw error }  // already broken: also fine
         }
         // From now on submit throws the same error.
-        waitUntil { pool.core.isClosed }
+        #expect(eventually { pool.core.isClosed })
         #expect {
             _ = try pool.submit { 2 }
         } throws: { error in
@@ -269,7 +269,7 @@ struct ThreadPoolExecutorTests {
         #expect(core != nil)
         pool = nil
         // The workers exit and nothing keeps the pool's core alive (no cycle with its threads).
-        waitUntil { core == nil }
+        #expect(eventually { core == nil })
     }
 
     // MARK: withThreadPool
