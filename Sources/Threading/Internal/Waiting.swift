@@ -1,3 +1,5 @@
+import Synchronization
+
 /// What a primitive's state said when a waiter arrived.
 enum Registration: Equatable {
     /// No need to wait (the event is set, a permit was free…).
@@ -36,20 +38,28 @@ func blockAsWaiter(
 /// the waiter is listed is never missed. On cancellation `withdraw` removes the waiter if
 /// it is still listed, and the task throws `CancellationError`; a waiter a waker already
 /// chose resumes normally (its permit or wake-up is not lost).
+///
+/// The continuation carries nothing (see `Waiter`): whether the wait ended in cancellation
+/// is a flag on this function's frame, stored by the cancellation handler before it
+/// resumes the task and read by the task after it resumes.
 func suspendAsWaiter(
     register: (Waiter) -> Registration,
     withdraw: @Sendable (UInt64) -> Waiter?
 ) async throws {
     let id = Waiter.nextID()
-    try await withTaskCancellationHandler {
-        try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
-            switch register(Waiter(id: id, handle: .task(continuation))) {
-            case .proceed: continuation.resume()
-            case .cancelled: continuation.resume(throwing: CancellationError())
-            case .listed: break
-            }
+    let withdrawnByCancellation = Atomic<Bool>(false)
+    var registration = Registration.listed
+    await withTaskCancellationHandler {
+        await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+            registration = register(Waiter(id: id, handle: .task(continuation)))
+            if registration != .listed { continuation.resume() }
         }
     } onCancel: {
-        withdraw(id)?.resume(throwing: CancellationError())
+        guard let waiter = withdraw(id) else { return }
+        withdrawnByCancellation.store(true, ordering: .releasing)
+        waiter.resume()
+    }
+    if registration == .cancelled || withdrawnByCancellation.load(ordering: .acquiring) {
+        throw CancellationError()
     }
 }
