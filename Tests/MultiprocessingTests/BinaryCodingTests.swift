@@ -33,7 +33,7 @@ private struct Everything: Codable, Equatable {
 
 /// The binary encoding round-trips what Codable can express, and rejects garbage with an
 /// error rather than a crash.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.hangGuard)
 struct BinaryCodingTests {
     private let sample = Everything(
         int: -42, int8: -8, uint64: .max, float: 1.5, string: "hello", empty: "", optionalSome: 7,

@@ -5,7 +5,7 @@ import Testing
 /// The intent of CPython's test_deadlock.py — a failure injected at every stage ends in a
 /// named error, never a hang — plus what CPython cannot do: a dead worker fails only its
 /// own task and the pool goes on.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.hangGuard)
 struct FaultContainmentTests {
     /// After any failure the pool still runs tasks on both workers.
     private func expectPoolStillWorks(_ pool: ProcessPoolExecutor) throws {

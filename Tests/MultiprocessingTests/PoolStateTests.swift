@@ -34,7 +34,7 @@ private func job(_ id: UInt64) -> (PoolJob, FakeCompletion) {
 
 /// `PoolState` without threads or processes: each event's action, and invariants after
 /// every step.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.hangGuard)
 struct PoolStateTests {
     @Test func submitGoesToTheLeastLoadedSlot() {
         var state = PoolState(workers: 2, window: 4, maxTasksPerChild: nil)

@@ -3,7 +3,7 @@ import Multiprocessing
 import Testing
 
 /// The intent of CPython's test_process_pool.py and test_shutdown.py.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.hangGuard)
 struct ProcessPoolExecutorTests {
     @Test func submitReturnsTheOutput() throws {
         let pool = try makePool()

@@ -3,7 +3,7 @@ import Testing
 
 @testable import ThreadLab
 
-@Suite("threadlab command line", .timeLimit(.minutes(2)))
+@Suite("threadlab command line", .hangGuard)
 struct CommandLineTests {
     /// Each mistake: one line on standard error, exit status 2, no stack trace.
     @Test(arguments: [

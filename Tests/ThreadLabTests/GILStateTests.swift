@@ -2,7 +2,7 @@ import Testing
 
 @testable import ThreadLab
 
-@Suite("GILState", .timeLimit(.minutes(1)))
+@Suite("GILState", .hangGuard)
 struct GILStateTests {
     typealias State = GILState<Int>
 

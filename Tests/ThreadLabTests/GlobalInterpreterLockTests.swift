@@ -4,7 +4,7 @@ import Threading
 
 @testable import ThreadLab
 
-@Suite("GlobalInterpreterLock", .timeLimit(.minutes(1)))
+@Suite("GlobalInterpreterLock", .hangGuard)
 struct GlobalInterpreterLockTests {
     @Test func sumsAreRightWithAndWithoutTheGIL() throws {
         let n = 3_000_001

@@ -3,7 +3,7 @@ import Testing
 
 @testable import ThreadLab
 
-@Suite("Scenarios", .timeLimit(.minutes(1)))
+@Suite("Scenarios", .hangGuard)
 struct ScenarioTests {
     @Test func basicMainFinishesAfterFirst() throws {
         let result = try BasicScenario.run(quietContext(), sleep: .milliseconds(50))

@@ -4,7 +4,7 @@ import Testing
 
 /// `BarrierState` on its own: every event sequence up to a bound, checked against a
 /// model of CPython's barrier (phase, arrival order, each woken waiter's outcome).
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.hangGuard)
 struct BarrierStateTests {
     enum Event: CaseIterable {
         case arrive, actionFinished, withdrawOldest, withdrawNewest, withdrawUnknown, abort, reset, collectAll

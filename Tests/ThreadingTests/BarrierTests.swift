@@ -4,7 +4,7 @@ import Testing
 @testable import Threading
 
 /// CPython lock_tests.py BarrierTests, and every error of `Barrier`.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.hangGuard)
 struct BarrierTests {
     static let parties = 5
 

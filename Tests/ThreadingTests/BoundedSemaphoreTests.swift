@@ -3,7 +3,7 @@ import Testing
 @testable import Threading
 
 /// What `BoundedSemaphore` adds to `Semaphore` (the shared API is in `SemaphoreTests`).
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.hangGuard)
 struct BoundedSemaphoreTests {
     /// lock_tests.py BoundedSemaphoreTests.test_release_unacquired.
     @Test func releaseAboveInitialValueThrows() throws {

@@ -4,7 +4,7 @@ import Testing
 
 /// `ConditionState` on its own: every event sequence up to a bound, checked against a
 /// FIFO of waiter ids.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.hangGuard)
 struct ConditionStateTests {
     enum Event: CaseIterable {
         case wait, notify0, notify1, notify2, notifyAll, withdrawOldest, withdrawNewest, withdrawUnknown

@@ -4,7 +4,7 @@ import Testing
 @testable import Threading
 
 /// CPython lock_tests.py ConditionTests, FIFO wake-ups, and every error of `Condition`.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.hangGuard)
 struct ConditionTests {
     /// Starts a thread that waits on `condition` and, once notified, records `tag` and
     /// signals `woke`. Returns when the thread is listed as a waiter: it signals while

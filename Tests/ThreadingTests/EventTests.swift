@@ -4,7 +4,7 @@ import Testing
 @testable import Threading
 
 /// The intent of CPython's `lock_tests.EventTests`, and the async twin.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.hangGuard)
 struct EventTests {
     @Test func setAndClear() {
         let event = Event()
@@ -164,7 +164,7 @@ struct EventTests {
 }
 
 /// `EventState` on its own: every sequence of events up to a small length.
-@Suite(.timeLimit(.minutes(1))) struct EventStateTests {
+@Suite(.hangGuard) struct EventStateTests {
     enum Step: CaseIterable { case set, clear, wait, withdrawFirst }
 
     @Test func exhaustiveSequences() {

@@ -5,7 +5,7 @@ import Testing
 
 /// Python's exit semantics, run in a child process (`ThreadingExitProbe`): at the end of
 /// main code the process waits for non-daemon threads and ends daemon threads.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.hangGuard)
 struct ExitSemanticsTests {
     @Test func processWaitsForNonDaemonThreads() throws {
         let outcome = try runExitProbe("nondaemon")

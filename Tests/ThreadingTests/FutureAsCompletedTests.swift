@@ -4,7 +4,7 @@ import Testing
 @testable import Threading
 
 /// The intent of CPython's test_as_completed.py, and the async form.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.hangGuard)
 struct FutureAsCompletedTests {
     @Test func handsOutDoneFuturesFirstThenInCompletionOrder() throws {
         let done = try Futures.succeeded(1)

@@ -4,7 +4,7 @@ import Testing
 
 /// FutureState without threads: every sequence of events up to a small length, checking
 /// the actions against a simple model and the invariants after each step.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.hangGuard)
 struct FutureStateTests {
     enum Event: CaseIterable {
         case cancel, setRunning, succeed, fail, wait, withdraw, addCallback, removeCallback

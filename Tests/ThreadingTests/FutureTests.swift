@@ -34,7 +34,7 @@ enum Futures {
 }
 
 /// The intent of CPython's test_future.py, plus the async twin.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.hangGuard)
 struct FutureTests {
     // MARK: Done callbacks
 

@@ -6,7 +6,7 @@ import Testing
 
 /// The diagnostics are process-wide (one checker mode, one order graph, one tracing
 /// session), so every diagnostics suite is nested here and runs serialized.
-@Suite(.serialized, .timeLimit(.minutes(1)))
+@Suite(.serialized, .hangGuard)
 struct DiagnosticsTests {}
 
 /// Collects the violations the checker reports.

@@ -3,7 +3,7 @@ import Testing
 
 @testable import Threading
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.hangGuard)
 struct LockTests {
     @Test func acquireAndRelease() throws {
         let lock = Lock()

@@ -24,7 +24,7 @@ enum LockKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
 }
 
 /// The `Lockable` contract, run over `Lock`, `RLock` and `Condition` (over both).
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.hangGuard)
 struct LockableConformanceTests {
     @Test(arguments: LockKind.allCases)
     func acquireRelease(_ kind: LockKind) throws {

@@ -7,7 +7,7 @@ import Testing
 @testable import Threading
 
 /// The thread parts of CPython's `test_threading.py`, and API.md's OSThread contract.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.hangGuard)
 struct OSThreadTests {
     @Test func runsBodyAndJoins() throws {
         let ran = Counter()
@@ -270,7 +270,7 @@ struct OSThreadTests {
 }
 
 /// `ThreadLifecycle` on its own.
-@Suite(.timeLimit(.minutes(1))) struct ThreadLifecycleTests {
+@Suite(.hangGuard) struct ThreadLifecycleTests {
     @Test func transitions() {
         var life = ThreadLifecycle.initial
         #expect(!life.isStarted && !life.isAlive && life.ident == nil && life.nativeID == nil)

@@ -5,7 +5,7 @@ import Testing
 @testable import Threading
 
 /// The `async` twins: tasks and threads share the waiter lists, cancellation loses nothing.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.hangGuard)
 struct QueueAsyncTests {
     @Test(arguments: QueueKind.allCases)
     func asyncPutAndGet(kind: QueueKind) async throws {

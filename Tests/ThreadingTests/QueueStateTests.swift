@@ -4,7 +4,7 @@ import Testing
 
 /// `QueueState` without threads: every sequence of events up to a small bound, against a
 /// model, with woken waiters retrying at once as real ones do.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.hangGuard)
 struct QueueStateTests {
     typealias State = QueueState<FIFOBuffer<Int>>
 

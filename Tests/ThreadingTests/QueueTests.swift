@@ -6,7 +6,7 @@ import Testing
 
 /// The intent of CPython's `test_queue.py` (`BaseQueueTestMixin`), run over `Queue`,
 /// `LifoQueue` and `PriorityQueue`.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.hangGuard)
 struct QueueTests {
     static let size = 5  // QUEUE_SIZE
 

@@ -4,7 +4,7 @@ import Testing
 @testable import Threading
 
 /// CPython lock_tests.py RLockTests, plus every error of `RLock`.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.hangGuard)
 struct RLockTests {
     @Test func reacquireCountsRecursion() throws {
         let lock = RLock()

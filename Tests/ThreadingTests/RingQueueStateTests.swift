@@ -4,7 +4,7 @@ import Testing
 
 /// `RingPositions` and `RingQueueState` without threads: every sequence of events up to a
 /// small bound against a model.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.hangGuard)
 struct RingQueueStateTests {
     // MARK: RingPositions
 

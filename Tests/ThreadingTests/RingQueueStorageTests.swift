@@ -6,7 +6,7 @@ import Testing
 /// The lock-free ring behind a bounded `Queue`, at the spots a conformance test cannot
 /// reach on purpose: a put that has claimed its slot but not yet published it when the
 /// queue is shut down, and capacities that are not powers of two.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.hangGuard)
 struct RingQueueStorageTests {
     @Test func boundedQueuesUseTheRingAndUnboundedOnesTheLock() {
         if case .ring = Queue<Int>(maxsize: 3).storage {

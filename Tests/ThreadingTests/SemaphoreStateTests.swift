@@ -4,7 +4,7 @@ import Testing
 
 /// `SemaphoreState` on its own: every event sequence up to a bound, checked against a
 /// model (free permits, a FIFO of listed waiter ids, and the woken ones on their way).
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.hangGuard)
 struct SemaphoreStateTests {
     enum Event: CaseIterable {
         case acquire, tryAcquire, release1, release2

@@ -33,7 +33,7 @@ enum SemaphoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible 
 
 /// CPython lock_tests.py BaseSemaphoreTests over both kinds, FIFO hand-off, the async
 /// twin, and every error.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.hangGuard)
 struct SemaphoreTests {
     @Test(arguments: SemaphoreKind.allCases)
     func negativeInitialValueThrows(_ kind: SemaphoreKind) {

@@ -5,7 +5,7 @@ import Testing
 @testable import Threading
 
 /// The intent of CPython's `BaseSimpleQueueTest`.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.hangGuard)
 struct SimpleQueueTests {
     @Test func basic() throws {
         let q = SimpleQueue<Int>()

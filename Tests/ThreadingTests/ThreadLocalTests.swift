@@ -15,7 +15,7 @@ final class Tracked: Sendable {
 }
 
 /// Python's `threading.local` (`test_threading_local.py`).
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.hangGuard)
 struct ThreadLocalTests {
     @Test func eachThreadSeesItsOwnValue() throws {
         let local = ThreadLocal { 0 }

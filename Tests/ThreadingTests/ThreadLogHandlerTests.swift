@@ -4,7 +4,7 @@ import Testing
 
 @testable import Threading
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.hangGuard)
 struct ThreadLogHandlerTests {
     @Test func formatsTimeThreadAndMessage() {
         let time = LocalTime(hour: 9, minute: 5, second: 7, millisecond: 42)

@@ -4,7 +4,7 @@ import Testing
 @testable import Threading
 
 /// `map(_:buffersize:timeout:_:)`, Python 3.14's bounded `Executor.map`.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.hangGuard)
 struct ThreadPoolExecutorBufferedMapTests {
     /// An endless source, counting how many items were taken from it.
     struct Naturals: Sequence, IteratorProtocol {

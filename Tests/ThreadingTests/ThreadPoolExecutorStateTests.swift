@@ -5,7 +5,7 @@ import Testing
 /// ThreadPoolState and AsCompletedState without threads: every event sequence up to a
 /// bound, checking conservation of work (every accepted item ends exactly once: run,
 /// cancelled, failed, orphaned or still queued), the worker limit and the invariants.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.hangGuard)
 struct ThreadPoolExecutorStateTests {
     struct Item: PoolQueueItem, Equatable {
         let id: Int

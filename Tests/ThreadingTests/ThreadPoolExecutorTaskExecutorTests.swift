@@ -4,7 +4,7 @@ import Testing
 @testable import Threading
 
 /// `ThreadPoolExecutor` as a Swift `TaskExecutor`.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.hangGuard)
 struct ThreadPoolExecutorTaskExecutorTests {
     @Test func asyncCodeRunsOnThePoolsThreads() async throws {
         let pool = try ThreadPoolExecutor(maxWorkers: 2, threadNamePrefix: "TaskPool")

@@ -23,7 +23,7 @@ final class Gate: Sendable {
 
 /// The intent of CPython's test_thread_pool.py, executor.py (generic executor tests),
 /// test_shutdown.py and test_init.py, for `ThreadPoolExecutor`.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.hangGuard)
 struct ThreadPoolExecutorTests {
     // MARK: Submit and result
 

@@ -4,7 +4,7 @@ import Testing
 @testable import Threading
 
 /// Python's `threading.Timer` (`test_threading.TimerTests`).
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.hangGuard)
 struct TimerThreadTests {
     @Test func firesOnceAfterTheInterval() throws {
         let fired = Counter()
