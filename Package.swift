@@ -57,6 +57,12 @@ let package = Package(
             dependencies: ["Threading", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        // Two threads racing on purpose: ThreadSanitizer must report it (tests only).
+        .executableTarget(
+            name: "TSanCanary",
+            dependencies: ["Threading"],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "ProcessWorkerProbe",
             dependencies: ["Threading", "Multiprocessing"],
@@ -64,7 +70,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ThreadingTests",
-            dependencies: ["Threading", "ThreadingExitProbe"],
+            dependencies: ["Threading", "ThreadingExitProbe", "TSanCanary"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -12,12 +12,20 @@ struct ProbeOutcome {
 
 /// Runs `ThreadingExitProbe MODE`, which sits next to the test bundle in the build folder.
 func runExitProbe(_ mode: String, environment: [String: String] = [:]) throws -> ProbeOutcome {
+    try runSiblingProgram("ThreadingExitProbe", arguments: [mode], environment: environment)
+}
+
+/// Runs one of the package's executables that sit next to the test bundle in the build
+/// folder, bounded by `Delay.bound`, and returns what it printed.
+func runSiblingProgram(
+    _ name: String, arguments: [String], environment: [String: String] = [:]
+) throws -> ProbeOutcome {
     let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-    let path = exe.deletingLastPathComponent().appendingPathComponent("ThreadingExitProbe").path
-    try #require(FileManager.default.isExecutableFile(atPath: path), "no probe at \(path)")
+    let path = exe.deletingLastPathComponent().appendingPathComponent(name).path
+    try #require(FileManager.default.isExecutableFile(atPath: path), "no \(name) at \(path)")
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = [mode]
+    process.arguments = arguments
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     let out = Pipe()
     let err = Pipe()
@@ -28,7 +36,7 @@ func runExitProbe(_ mode: String, environment: [String: String] = [:]) throws ->
     try process.run()
     if try !exited.wait(timeout: Delay.bound) {
         process.terminate()
-        Issue.record("probe \(mode) did not exit within \(Delay.bound)")
+        Issue.record("\(name) \(arguments) did not exit within \(Delay.bound)")
         _ = try exited.wait(timeout: Delay.bound)
     }
     // Read after the bounded wait, so a hung child fails the test instead of hanging it;
