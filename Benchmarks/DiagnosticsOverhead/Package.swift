@@ -1,7 +1,7 @@
 // swift-tools-version: 6.2
 import PackageDescription
 
-// W4 and W5 of BENCHMARKS.md with diagnostics off, on, or compiled out of the library:
+// W4 and W5 of docs/WORKLOADS.md with diagnostics off, on, or compiled out of the library:
 // see run.sh, which builds this twice (once with -D THREADING_NO_DIAGNOSTICS) and runs
 // both builds interleaved in one run.
 let package = Package(

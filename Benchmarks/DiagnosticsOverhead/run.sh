@@ -1,5 +1,5 @@
 #!/bin/sh
-# Diagnostics overhead on W4/W5 (BENCHMARKS.md), one run: builds this package in release
+# Diagnostics overhead on W4/W5 (docs/WORKLOADS.md), one run: builds this package in release
 # mode twice — with the diagnostics hooks compiled out (-D THREADING_NO_DIAGNOSTICS) and
 # as shipped — then runs ROUNDS interleaved rounds of: compiled out, off, checker on,
 # tracing on; prints the median (and the range) of each.

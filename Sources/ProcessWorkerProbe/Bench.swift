@@ -1,6 +1,6 @@
 import Multiprocessing
 
-// W6 and W7 of BENCHMARKS.md on this package's process pool, run as
+// W6 and W7 of docs/WORKLOADS.md on this package's process pool, run as
 // `swift build -c release --product ProcessWorkerProbe && .build/release/ProcessWorkerProbe bench`.
 #if canImport(Glibc)
     import Glibc
@@ -71,7 +71,7 @@ func runBenchmarks(_ which: [String]) {
                 }
                 pool.shutdown()
             case "w6":
-                // BENCHMARKS.md's N; W6_N=... overrides it (longer halves show the speedup
+                // docs/WORKLOADS.md's N; W6_N=... overrides it (longer halves show the speedup
                 // through a busy machine's scheduling noise).
                 let n = getenv("W6_N").flatMap { Int(String(cString: $0)) } ?? 50_000_000
                 var t1: [Double] = []

@@ -1,4 +1,4 @@
-// The workloads of BENCHMARKS.md (W1-W10) with java.util.concurrent, for `threadlab bench`.
+// The workloads of docs/WORKLOADS.md (W1-W10) with java.util.concurrent, for `threadlab bench`.
 // Run as a single-file program: java PeerJava.java [--quick] [--scale X] [--only W4,W5] [--n N]
 // Each workload prints one JSON line: {"id", "n", "value", "unit", "seconds", "ok"}; every
 // workload checks its result (a sum). W7 (process pool) and W10 (a GIL) have no

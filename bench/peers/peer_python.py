@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The workloads of BENCHMARKS.md (W1-W10) in CPython, for `threadlab bench`.
+"""The workloads of docs/WORKLOADS.md (W1-W10) in CPython, for `threadlab bench`.
 
 Each workload prints one JSON line: {"id", "n", "value", "unit", "seconds", "ok"}.
 Every workload checks its result (a sum), so nothing is optimised away. CPython uses a

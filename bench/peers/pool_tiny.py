@@ -1,4 +1,4 @@
-"""W1 pool_tiny of BENCHMARKS.md in CPython, the peer of the `Executors` benchmark.
+"""W1 pool_tiny of docs/WORKLOADS.md in CPython, the peer of the `Executors` benchmark.
 
 A pool of 2 worker threads; submit N = 100,000 tasks, task i returns i; collect every
 result; check the sum is N(N-1)/2. Prints the median tasks/s of 5 runs, first submit to

@@ -1,4 +1,4 @@
-"""W6 (P2) and W7 of BENCHMARKS.md in CPython, the peer of `ProcessWorkerProbe bench`.
+"""W6 (P2) and W7 of docs/WORKLOADS.md in CPython, the peer of `ProcessWorkerProbe bench`.
 
 Run: PYENV_VERSION=3.13.0 python3 bench/peers/processes.py
 """

@@ -1,6 +1,6 @@
-// W4, W5, W8 and W9 of `shared/design/BENCHMARKS.md`, each beside the raw Swift / POSIX
+// W4, W5, W8 and W9 of `docs/WORKLOADS.md`, each beside the raw Swift / POSIX
 // baseline in the same run. Every benchmark iteration runs the whole workload once (N as
-// in BENCHMARKS.md) and checks its result; divide the wall-clock median by N for the
+// in docs/WORKLOADS.md) and checks its result; divide the wall-clock median by N for the
 // per-operation figure:
 //   W4 ns per acquire+release = median / 10,000,000
 //   W5 increments/s           = 2,000,000 / median

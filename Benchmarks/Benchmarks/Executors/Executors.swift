@@ -1,4 +1,4 @@
-// W1 pool_tiny of `shared/design/BENCHMARKS.md`, beside its Swift peers in the same run:
+// W1 pool_tiny of `docs/WORKLOADS.md`, beside its Swift peers in the same run:
 // a pool of 2 workers; submit N = 100,000 tasks, task i returns i; collect every result;
 // check the sum is N(N−1)/2. Every benchmark iteration runs the whole workload once;
 // tasks/s = 100,000 / median wall-clock time.

@@ -1,4 +1,4 @@
-// W2 and W3 of `shared/design/BENCHMARKS.md`: a bounded blocking FIFO of capacity 1024,
+// W2 and W3 of `docs/WORKLOADS.md`: a bounded blocking FIFO of capacity 1024,
 // N = 1,000,000 ints, 1 producer + 1 consumer (W2) and 2 + 2 (W3), each beside the
 // hand-written Swift baseline (a ring buffer with a pthread mutex and two condition
 // variables) in the same run. Every iteration moves all N items and checks the sum.

@@ -1,6 +1,6 @@
 import Threading
 
-/// One workload of BENCHMARKS.md, as this package runs it.
+/// One workload of `docs/WORKLOADS.md`, as this package runs it.
 public struct Workload: Sendable {
     /// `W1` … `W10`.
     public var id: String

@@ -5,7 +5,7 @@ public struct Scenario: Sendable {
     public var title: String
     public var run: @Sendable (LabContext) throws -> Verdict
 
-    /// Every scenario of SCENARIOS.md, in the tour's order.
+    /// Every scenario of `docs/SCENARIOS.md`, in the tour's order.
     public static let all: [Scenario] = [
         Scenario(name: "basic", title: "main thread and a sub-thread, join (3.1)") {
             try BasicScenario.run($0).verdict

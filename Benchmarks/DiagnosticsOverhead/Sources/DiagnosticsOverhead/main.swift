@@ -2,7 +2,7 @@ import Threading
 
 /// Usage: DiagnosticsOverhead off|checker|tracing
 /// Prints `W4 <ns per pair>` and `W5 <increments per second>`. With tracing on, N is a
-/// tenth of BENCHMARKS.md's (every operation keeps a record in memory); the figures are
+/// tenth of docs/WORKLOADS.md's (every operation keeps a record in memory); the figures are
 /// rates, so they stay comparable.
 let mode = CommandLine.arguments.dropFirst().first ?? "off"
 let scale = mode == "tracing" ? 10 : 1
