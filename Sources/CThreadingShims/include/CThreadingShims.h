@@ -72,7 +72,8 @@ int cthreading_write_stdout(const void *bytes, unsigned long count);
 /// pthread_self() of the thread that loaded the program (its main thread), captured by
 /// a load-time constructor.
 uint64_t cthreading_main_pthread(void);
-/// getpid(2) == gettid(2): whether the caller is the process's main thread.
+/// Whether the caller is the process's main thread: its pthread_self() is the one the
+/// load-time constructor captured (`cthreading_main_pthread`).
 bool cthreading_is_main_thread(void);
 
 #ifdef __cplusplus

@@ -2,8 +2,8 @@
 /// `concurrent.futures.Executor` (named `PoolExecutor` so it does not clash with Swift's
 /// `Executor`).
 ///
-/// Both executors of the package conform: `ThreadPoolExecutor` here and the process pool of
-/// module `Multiprocessing`.
+/// `ThreadPoolExecutor` conforms. The process pool of module `Multiprocessing` runs typed
+/// `ProcessTask`s, not closures, so it conforms to `ProcessTaskExecutor` instead.
 public protocol PoolExecutor: AnyObject, Sendable {
     /// Schedules `work` and returns the future of its outcome; never blocks. Throws
     /// `ExecutorError.shutDown` after `shutdown`, and `ExecutorError.broken` when the

@@ -9,7 +9,8 @@ import Synchronization
 /// Why: W1 (2 workers, 100,000 tiny tasks) keeps the queue non-empty with both workers
 /// taking from it, so the submitter, the two workers and the one lock shared a handful of
 /// cache lines — the lock word, the deque's header, its slots — and every submission
-/// missed on each of them (a profile showed 16% of the CPU in the lock's contended path).
+/// missed on each of them (a W1 profile put a large share of the CPU in the lock's
+/// contended path; the Executors article, "Performance").
 /// A submission that publishes here touches the enqueue counter (its own line) and one
 /// cell, which the consumer reads later in bulk.
 ///

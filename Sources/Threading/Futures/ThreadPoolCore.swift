@@ -12,8 +12,9 @@ final class ThreadPoolCore: @unchecked Sendable {
     typealias State = ThreadPoolState<PoolItem, WorkerParker>
 
     // A futex mutex that spins briefly, not `Mutex`'s priority-inheritance futex: the
-    // queue is the one contended lock of a busy pool, and W1 ran 15% faster on it (with
-    // `Mutex`, ~2 FUTEX_LOCK_PI system calls per 1,000 tasks). See `StateLock` for TSan.
+    // queue is the one contended lock of a busy pool, and W1 ran faster on it (`Mutex`
+    // makes FUTEX_LOCK_PI system calls when contended; figures in the Executors article,
+    // "Performance"). See `StateLock` for TSan.
     private let state: StateLock<State>
     // Worker threads, for joining; changed only under `state`'s lock order: appended by
     // the submitter that started the worker.
@@ -23,8 +24,8 @@ final class ThreadPoolCore: @unchecked Sendable {
     // Only a hint: the spinner decides under the lock (`endSpin`). Alone on its cache
     // line, and written only for the spinner: this used to be a mirror of the queue's
     // length stored after every locked step, next to the fields every submission reads;
-    // its cache-line misses were a third of `submit`'s own time in a W1 profile (8.3% →
-    // 5.7% of all samples without it). See `nudgeWordIndex`.
+    // its cache-line misses were a third of `submit`'s own time in a W1 profile. See
+    // `nudgeWordIndex`.
     private let nudgeWords: UnsafeMutablePointer<Atomic<Int>>
     // Where submissions publish without the lock; drained by every locked step.
     private let inbox = PoolInbox()

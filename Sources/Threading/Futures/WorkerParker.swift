@@ -14,9 +14,8 @@ final class WorkerParker: Sendable {
     /// How many times an idle worker (or a thread waiting for a future) re-checks before
     /// sleeping: about 50 µs. Longer than `ThreadParker.spinLimit` on purpose: on a busy
     /// pool the next submission, or a tiny task's result, comes within microseconds, and
-    /// catching it spinning saves a futex sleep and a wake-up call (W1: 2,000 turned a
-    /// futex wait/wake pair per few tasks into a few hundred per 100,000 tasks). Only one
-    /// worker spins at a time.
+    /// catching it spinning saves a futex sleep and a wake-up call (the Executors article,
+    /// "Performance", counts them). Only one worker spins at a time.
     static let spinLimit = 2000
 
     init() {}

@@ -10,13 +10,11 @@ final class ThreadParker: Sendable {
     // Only atomics and futex calls touch it.
     private let word = FutexWord(0)
 
-    /// How many times to re-check before sleeping. Measured with W8 (Event ping-pong,
-    /// 100k round trips) on the shared, loaded 2-core VM, where one `pause` costs ~48 ns:
-    /// 2000 → 59 µs per round trip, 100 → 17 µs, 50 → 10 µs, 20 → 5.7–9.6 µs, 0 → 5.9–8.9 µs
-    /// (DispatchSemaphore 4–9 µs in the same runs). When the partner thread has no core, a
-    /// long spin burns the time slice it needs. ~1 µs costs nothing measurable there, and
-    /// when both threads are on a core it lets a hand-off complete without any futex
-    /// call (the W8 stretch goal). Bounded; the real block follows.
+    /// How many times to re-check before sleeping: about a microsecond. When the partner
+    /// thread has no core, a long spin burns the time slice it needs; a short one costs
+    /// nothing measurable there, and when both threads are on a core it lets a hand-off
+    /// complete without any futex call. Bounded; the real block follows. The W8 figures
+    /// behind the choice are in the Locks article, "Performance".
     static let spinLimit = 20
 
     init() {}

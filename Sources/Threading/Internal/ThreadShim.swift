@@ -23,8 +23,8 @@ enum ThreadShim {
     ///
     /// Joinable, not detached: `OSThread.join` reaps the thread with `pthread_join`, so
     /// its stack is back in glibc's cache before the next thread is created (a detached
-    /// thread still exiting when the next one starts forces a fresh 8 MB mapping; W9
-    /// measured 3× slower that way). An `OSThread` dropped without a join detaches it.
+    /// thread still exiting when the next one starts forces a fresh 8 MB stack mapping,
+    /// which made W9 several times slower). An `OSThread` dropped without a join detaches it.
     static func create(_ context: UnsafeMutableRawPointer) -> Result<Handle, CreateError> {
         #if canImport(Darwin)
             var thread: pthread_t?

@@ -12,6 +12,9 @@ struct WaitList<Element>: Sendable where Element: Sendable {
     var isEmpty: Bool { entries.isEmpty }
     var count: Int { entries.count }
 
+    /// Whether every listed id is listed once, for the state machines' invariant checks.
+    var hasUniqueIDs: Bool { Set(entries.lazy.map(\.id)).count == entries.count }
+
     mutating func append(_ element: Element, id: UInt64) {
         entries.append((id, element))
     }

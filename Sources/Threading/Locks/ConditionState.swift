@@ -30,7 +30,8 @@ struct ConditionState: Sendable {
 
     var waiterCount: Int { waiters.count }
 
+    /// No waiter is listed twice, so one notify never wakes one waiter twice.
     func checkInvariants() -> Bool {
-        waiters.count >= 0
+        waiters.hasUniqueIDs
     }
 }

@@ -1,7 +1,7 @@
 /// The state of an `Event`: its flag and who waits for it to be set.
 ///
 /// Transitions: `set()` makes the flag true and hands back every waiter to wake;
-/// `clear()` makes it false; `wait(id:)` either finds it set or lists the waiter.
+/// `clear()` makes it false; `wait(_:)` either finds it set or lists the waiter.
 struct EventState: Sendable {
     private(set) var isSet = false
     private(set) var waiters = WaitList<Waiter>()

@@ -34,8 +34,8 @@ public final class Lock: Lockable, CustomStringConvertible {
     public func acquire() {
         // The uncontended path alone in this function: with the slow path inlined here,
         // every call paid two metadata look-ups and a dynamic stack allocation for the
-        // `Deadline` locals (ContinuousClock.Instant is resilient). W4: 14–17 ns → see
-        // Benchmarks.
+        // `Deadline` locals (ContinuousClock.Instant is resilient); W4 figures in the Locks
+        // article, "Performance".
         if !DiagnosticsHooks.isActive, word.compareExchange(expected: 0, desired: 1).exchanged { return }
         acquireOutOfLine()
     }

@@ -1,19 +1,3 @@
-/// The state of a bounded blocking queue: its items, the count of unfinished tasks, whether
-/// it is shut down, and who waits for what.
-///
-/// Plain data (no locks, threads or clocks), generic over where the items live, so
-/// `Queue`, `LifoQueue`, `PriorityQueue` and `SimpleQueue` share one tested state machine.
-/// One mutating method per event returns what the caller must do after unlocking.
-///
-/// Phases: `open` → `shutDown` (by `shutdown(immediate:)`; there is no way back). A second
-/// shutdown is allowed and may be immediate (it then drops what is left).
-///
-/// Three separate waiter lists, so each event wakes exactly who can proceed: an item put
-/// wakes one getter, an item got wakes one putter, the unfinished count reaching zero
-/// wakes every joiner, a shutdown wakes every getter and putter (and, if it leaves
-/// nothing unfinished, every joiner). A woken waiter is removed from its list and retries
-/// its operation; one that gives up after being chosen (a cancelled task) passes the
-/// wake-up on with `abandonGet()` / `abandonPut()`, so no item or free slot is stranded.
 /// Whether a queue still accepts items. `open` → `shutDown`, never back.
 @usableFromInline
 enum QueuePhase: Equatable, Sendable {
@@ -66,6 +50,22 @@ enum QueueGetAttempt<Element: Sendable>: Sendable {
     case shutDown
 }
 
+/// The state of a bounded blocking queue: its items, the count of unfinished tasks, whether
+/// it is shut down, and who waits for what.
+///
+/// Plain data (no locks, threads or clocks), generic over where the items live, so
+/// `Queue`, `LifoQueue`, `PriorityQueue` and `SimpleQueue` share one tested state machine.
+/// One mutating method per event returns what the caller must do after unlocking.
+///
+/// Phases: `open` → `shutDown` (by `shutdown(immediate:)`; there is no way back). A second
+/// shutdown is allowed and may be immediate (it then drops what is left).
+///
+/// Three separate waiter lists, so each event wakes exactly who can proceed: an item put
+/// wakes one getter, an item got wakes one putter, the unfinished count reaching zero
+/// wakes every joiner, a shutdown wakes every getter and putter (and, if it leaves
+/// nothing unfinished, every joiner). A woken waiter is removed from its list and retries
+/// its operation; one that gives up after being chosen (a cancelled task) passes the
+/// wake-up on with `abandonGet()` / `abandonPut()`, so no item or free slot is stranded.
 @usableFromInline
 struct QueueState<Buffer: QueueBuffer>: Sendable {
     @usableFromInline typealias Element = Buffer.Element

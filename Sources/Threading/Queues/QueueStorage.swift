@@ -10,8 +10,8 @@
 /// allocation; a waiter (and its parker) is made only when the call must wait, and a
 /// put or get makes a wake-up call only when its list holds a waiter.
 ///
-/// No spinning before a thread waits: on the shared 2-core machine, spinning in the
-/// parker before sleeping made W2 about 4× slower (median 367 ms vs 97 ms for 1M items),
+/// No spinning before a thread waits: on a 2-core machine, spinning in the parker before
+/// sleeping made W2 several times slower (figures: the Queues article, "Performance"),
 /// and a bounded retry loop before listing was no better, because the spinner takes the
 /// core that the thread it waits for needs. An empty (or full) queue parks at once and
 /// lets the other side run ahead, which batches the hand-offs. (The lock itself spins

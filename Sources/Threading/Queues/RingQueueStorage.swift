@@ -5,9 +5,9 @@ import Synchronization
 /// take.
 ///
 /// Why not one lock around the items (as `QueueStorage` does for the other queues): with
-/// producers and consumers on both cores, that lock is the bottleneck — a profile of
-/// W3 showed ~40% of the CPU in its contended path and ~50% in the critical sections,
-/// while parking cost nothing (1.6k futex calls per 1M items). Here a put that need not
+/// producers and consumers on both cores, that lock is the bottleneck: a W3 profile
+/// (the Queues article, "Performance") put most of the CPU in its contended path and its
+/// critical sections, while parking cost next to nothing. Here a put that need not
 /// wait is one compare-and-swap on the enqueue counter, a store of the item and a
 /// compare-and-swap of its cell's sequence number; a get is the mirror image on the
 /// dequeue counter. Producers and consumers share only the cells they hand over.
