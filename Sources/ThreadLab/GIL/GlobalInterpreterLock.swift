@@ -21,7 +21,7 @@ import Threading
 public final class GlobalInterpreterLock: Sendable {
     /// The switch interval (`sys.setswitchinterval`).
     public let switchInterval: Duration
-    private let state = Guarded(GILState<Event>())
+    private let state = LockedState(GILState<Event>())
     // Mirrors `state.dropRequested` so `check()` costs one relaxed load.
     private let dropFlag = Atomic<Bool>(false)
     private let nextID = Atomic<UInt64>(1)

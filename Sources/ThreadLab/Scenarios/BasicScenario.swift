@@ -15,7 +15,7 @@ public enum BasicScenario {
     /// Runs the scenario; `sleep` is the sub-thread's work (3 s in the tutorial).
     public static func run(_ context: LabContext, sleep: Duration = .milliseconds(300)) throws -> Result {
         let log = context.log
-        let steps = Guarded<[String]>([])
+        let steps = LockedState<[String]>([])
         @Sendable func step(_ name: String, _ message: String) {
             steps.withLock { $0.append(name) }
             log(message)

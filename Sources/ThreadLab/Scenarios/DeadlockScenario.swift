@@ -19,7 +19,7 @@ public enum DeadlockScenario {
     public static func run(_ context: LabContext, giveUpAfter: Duration = .milliseconds(300)) throws -> Result
     {
         let log = context.log
-        let reports = Guarded<[LockOrderViolation]>([])
+        let reports = LockedState<[LockOrderViolation]>([])
         let previousMode = LockOrderChecking.mode
         LockOrderChecking.reset()
         LockOrderChecking.mode = .report

@@ -65,7 +65,7 @@ public final class FakeDataStore: Sendable {
     /// `limit`), so their reads surely overlap; later readers pass straight through.
     public final class ReadGate: Sendable {
         private let parties: Int
-        private let arrived = Guarded(0)
+        private let arrived = LockedState(0)
         private let barrier: Barrier?
         private let limit: Duration
 

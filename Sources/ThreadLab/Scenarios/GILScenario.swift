@@ -169,7 +169,7 @@ public enum GILScenario {
     /// Runs `job` on one thread per range and returns the sum of the results.
     static func onThreads(_ ranges: [(Int, Int)], _ job: @escaping @Sendable (Int, Int) -> Int) throws -> Int
     {
-        let results = Guarded([Int](repeating: 0, count: ranges.count))
+        let results = LockedState([Int](repeating: 0, count: ranges.count))
         let threads = ranges.enumerated().map { index, range in
             OSThread(name: "CPU-\(index)") {
                 let value = job(range.0, range.1)

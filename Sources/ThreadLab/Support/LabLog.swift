@@ -16,7 +16,7 @@ public final class LabLog: Sendable {
     }
 
     private let output: Output
-    private let kept = Guarded<[String]>([])
+    private let kept = LockedState<[String]>([])
 
     /// A log printing through `ThreadLogHandler` (installed here if nothing else was), or,
     /// when `quiet`, one that only keeps its lines.
@@ -65,17 +65,8 @@ public final class LabLog: Sendable {
 
     /// Writes `line` and a newline to file descriptor `fd`.
     public static func writeLine(_ line: String, to fd: Int32) {
-        var bytes = Array((line + "\n").utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { buffer -> Int in
-                guard let base = buffer.baseAddress else { return 0 }
-                return write(fd, base + offset, buffer.count - offset)
-            }
-            if written < 0, errno == EINTR { continue }
-            if written <= 0 { return }
-            offset += written
-        }
+        // A log line that cannot be written (a closed descriptor) is dropped.
+        _ = Array((line + "\n").utf8).withUnsafeBytes { writeAll(fd, $0) }
     }
 
     /// The wall-clock time of day, `HH:mm:ss.SSS`, local time.

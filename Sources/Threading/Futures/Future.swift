@@ -141,13 +141,13 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
         if deadline.instant == nil || !deadline.hasPassed {
             // A pool's tiny task usually ends within microseconds: look a few times, with
             // pauses between so the worker finishing it is not slowed by the lock.
-            for _ in 0..<(WorkerParker.spinLimit / 32) {
+            for _ in 0..<(ThreadParker.Spin.idleWorker.turns / 32) {
                 for _ in 0..<32 { cthreading_cpu_relax() }
                 if state.withHandoff(self, { $0.isDone }) { return true }
             }
         }
         let trace = DiagnosticsHooks.isActive ? DiagnosticsHooks.waitBegan(.futureResult, object: self) : nil
-        let done = blockAsWaiter(deadline: deadline, spin: false) { waiter in
+        let done = blockAsWaiter(deadline: deadline) { waiter in
             state.withHandoff(self) { $0.wait(waiter) }
         } withdraw: { id in
             state.withHandoff(self) { $0.withdraw(id: id) } != nil

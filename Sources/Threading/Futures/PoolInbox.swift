@@ -34,14 +34,13 @@ final class PoolInbox: @unchecked Sendable {
     // pool's lock.
     @usableFromInline let slots: RingSlots<PoolItem>
     @usableFromInline let positions: RingPositions
-    /// The counters, each alone on its cache line: 256 bytes from malloc (16-byte aligned),
-    /// words 8, 16 and 24 sit on three distinct lines inside them.
+    /// The counters, each alone on its cache line (`PaddedAtomics`).
     @usableFromInline let words: UnsafeMutablePointer<Atomic<Int>>
 
-    @usableFromInline static var enqueueWord: Int { 8 }
-    @usableFromInline static var gateWord: Int { 16 }
-    static var dequeueWord: Int { 24 }
-    static var wordCount: Int { 32 }
+    @usableFromInline static var enqueueWord: Int { PaddedAtomics.index(line: 0) }
+    @usableFromInline static var gateWord: Int { PaddedAtomics.index(line: 1) }
+    static var dequeueWord: Int { PaddedAtomics.index(line: 2) }
+    static var lineCount: Int { 3 }
 
     /// Enough for the bursts between two drains; a full inbox only sends submissions down
     /// the locked path. Allocated with the pool: ~40 KB of cells for `PoolItem`s.
@@ -50,18 +49,14 @@ final class PoolInbox: @unchecked Sendable {
     init() {
         positions = RingPositions(capacity: Self.capacity)
         slots = RingSlots(count: Self.capacity)
-        words = .allocate(capacity: Self.wordCount)
-        for index in 0..<Self.wordCount {
-            (words + index).initialize(to: Atomic(0))
-        }
+        words = PaddedAtomics.allocate(lines: Self.lineCount)
     }
 
     deinit {
         // Nobody publishes or drains any more: items left (only from a pool dropped with
         // submissions racing its end) are released here.
         slots.free()
-        words.deinitialize(count: Self.wordCount)
-        words.deallocate()
+        PaddedAtomics.deallocate(words, lines: Self.lineCount)
     }
 
     /// What a submission's publication found.

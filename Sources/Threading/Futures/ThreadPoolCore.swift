@@ -9,7 +9,7 @@ import Synchronization
 final class ThreadPoolCore: @unchecked Sendable {
     // Unchecked only for `nudgeWords`, a pointer to atomics touched only through them;
     // everything else is a `StateLock`, a `Mutex`, the `PoolInbox` or immutable.
-    typealias State = ThreadPoolState<PoolItem, WorkerParker>
+    typealias State = ThreadPoolState<PoolItem, ThreadParker>
 
     // A futex mutex that spins briefly, not `Mutex`'s priority-inheritance futex: the
     // queue is the one contended lock of a busy pool, and W1 ran faster on it (`Mutex`
@@ -24,31 +24,23 @@ final class ThreadPoolCore: @unchecked Sendable {
     // Only a hint: the spinner decides under the lock (`endSpin`). Alone on its cache
     // line, and written only for the spinner: this used to be a mirror of the queue's
     // length stored after every locked step, next to the fields every submission reads;
-    // its cache-line misses were a third of `submit`'s own time in a W1 profile. See
-    // `nudgeWordIndex`.
-    private let nudgeWords: UnsafeMutablePointer<Atomic<Int>>
+    // its cache-line misses were a third of `submit`'s own time in a W1 profile. One
+    // `PaddedAtomics` line.
+    private let nudge: UnsafeMutablePointer<Atomic<Int>>
     // Where submissions publish without the lock; drained by every locked step.
     private let inbox = PoolInbox()
     let prefix: String
     private let initializer: (@Sendable () throws -> Void)?
 
-    // 16 words from malloc (16-byte aligned): the cache line holding word 8 lies inside
-    // them, so nothing else shares it.
-    private static var nudgeWordCount: Int { 16 }
-    private static var nudgeWordIndex: Int { 8 }
-    private var nudge: UnsafeMutablePointer<Atomic<Int>> { nudgeWords + Self.nudgeWordIndex }
-
     init(maxWorkers: Int, prefix: String, initializer: (@Sendable () throws -> Void)?) {
         state = StateLock(State(maxWorkers: maxWorkers))
-        nudgeWords = .allocate(capacity: Self.nudgeWordCount)
-        for index in 0..<Self.nudgeWordCount { (nudgeWords + index).initialize(to: Atomic(0)) }
+        nudge = PaddedAtomics.allocate(lines: 1)
         self.prefix = prefix
         self.initializer = initializer
     }
 
     deinit {
-        nudgeWords.deinitialize(count: Self.nudgeWordCount)
-        nudgeWords.deallocate()
+        PaddedAtomics.deallocate(nudge, lines: 1)
     }
 
     // MARK: Submitting
@@ -173,7 +165,7 @@ final class ThreadPoolCore: @unchecked Sendable {
                 return
             }
         }
-        let parker = WorkerParker()
+        let parker = ThreadParker()
         while true {
             parker.rearm()
             var watch = (cell: 0, sequence: 0)
@@ -197,7 +189,7 @@ final class ThreadPoolCore: @unchecked Sendable {
                 // through the lock): it usually comes soon, and the spinner takes it
                 // without anyone making a wake-up call.
                 var spins = 0
-                while spins < WorkerParker.spinLimit, nudge.pointee.load(ordering: .relaxed) == 0,
+                while spins < ThreadParker.Spin.idleWorker.turns, nudge.pointee.load(ordering: .relaxed) == 0,
                     !inbox.changed(since: watch)
                 {
                     cthreading_cpu_relax()
@@ -209,13 +201,13 @@ final class ThreadPoolCore: @unchecked Sendable {
                 case .run(let item, let then):
                     follow(then)
                     item.run()
-                case .sleep: parker.park(spin: true)
+                case .sleep: parker.park(spin: .idleWorker)
                 case .exit(let last):
                     if last { allWorkersExited() }
                     return
                 case .spin: break  // endSpin never asks to spin again
                 }
-            case .sleep: parker.park(spin: true)
+            case .sleep: parker.park(spin: .idleWorker)
             case .exit(let last):
                 if last { allWorkersExited() }
                 return

@@ -29,8 +29,8 @@ enum StandardOutput {
 }
 
 /// write(2) until every byte is out, retrying `EINTR`. Returns 0, or the `errno` that
-/// stopped it.
-func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
+/// stopped it. `package`: the one write loop of the package (the lab's log uses it too).
+package func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
     guard let base = bytes.baseAddress else { return 0 }
     var offset = 0
     while offset < bytes.count {

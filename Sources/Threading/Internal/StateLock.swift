@@ -13,13 +13,16 @@
 /// that need not wait) is specialized in the caller's module: unspecialized, the generic
 /// metadata look-ups cost ~40% of the queue benchmarks. The contended path stays out of
 /// line.
+///
+/// `package`: the one lock box of the package; `LockedState` puts it in a class for state
+/// that other modules (the process pool, the lab) share by reference.
 @usableFromInline
-struct StateLock<State>: ~Copyable, @unchecked Sendable {
+package struct StateLock<State>: ~Copyable, @unchecked Sendable {
     // `value` is read and written only between locking and unlocking `word`.
     @usableFromInline let word = FutexWord(0)
     @usableFromInline let value: UnsafeMutablePointer<State>
 
-    init(_ initial: consuming State) {
+    package init(_ initial: consuming State) {
         value = .allocate(capacity: 1)
         value.initialize(to: initial)
     }
@@ -32,7 +35,7 @@ struct StateLock<State>: ~Copyable, @unchecked Sendable {
     /// Runs `body` with exclusive access to the state. `body` must not block or call
     /// back into code that takes this lock; primitives decide under it and act after.
     @inlinable @inline(__always)
-    func withLock<R, E: Error>(_ body: (inout State) throws(E) -> R) throws(E) -> R {
+    package func withLock<R, E: Error>(_ body: (inout State) throws(E) -> R) throws(E) -> R {
         if !word.mutexTryLock() { word.mutexLockSlowUntimed() }
         defer { _ = word.mutexUnlock() }
         return try body(&value.pointee)

@@ -18,7 +18,7 @@ enum Registration: Equatable {
 /// wait counts as woken. Returns `true` when woken (or no wait was needed), `false` on
 /// timeout.
 func blockAsWaiter(
-    deadline: Deadline, spin: Bool = false,
+    deadline: Deadline, spin: ThreadParker.Spin = .none,
     register: (Waiter) -> Registration,
     withdraw: (UInt64) -> Bool
 ) -> Bool {

@@ -62,7 +62,7 @@ public final class Event: Sendable {
     }
 
     private func plainWait(deadline: Deadline) -> Bool {
-        blockAsWaiter(deadline: deadline, spin: true) { waiter in
+        blockAsWaiter(deadline: deadline, spin: .brief) { waiter in
             state.withLock { $0.wait(waiter) }
         } withdraw: { id in
             state.withLock { $0.withdraw(id: id) } != nil

@@ -60,23 +60,21 @@ final class RingQueueStorage<Element: Sendable>: @unchecked Sendable {
     /// The largest `maxsize` a ring is used for: its slots are allocated up front.
     static var maxCapacity: Int { 1 << 16 }
 
-    @usableFromInline static var enqueueWord: Int { 0 }
-    @usableFromInline static var dequeueWord: Int { 16 }
-    @usableFromInline static var doneWord: Int { 32 }
-    @usableFromInline static var sleepingGetters: Int { 48 }
-    @usableFromInline static var sleepingPutters: Int { 49 }
-    @usableFromInline static var sleepingJoiners: Int { 50 }
-    static var wordCount: Int { 64 }
+    @usableFromInline static var enqueueWord: Int { PaddedAtomics.index(line: 0) }
+    @usableFromInline static var dequeueWord: Int { PaddedAtomics.index(line: 1) }
+    @usableFromInline static var doneWord: Int { PaddedAtomics.index(line: 2) }
+    // The sleeper counts change together, only on the slow paths: one line.
+    @usableFromInline static var sleepingGetters: Int { PaddedAtomics.index(line: 3, word: 0) }
+    @usableFromInline static var sleepingPutters: Int { PaddedAtomics.index(line: 3, word: 1) }
+    @usableFromInline static var sleepingJoiners: Int { PaddedAtomics.index(line: 3, word: 2) }
+    static var lineCount: Int { 4 }
 
     var maxsize: Int { positions.capacity }
 
     init(capacity: Int) {
         positions = RingPositions(capacity: capacity)
         slots = RingSlots(count: capacity)
-        words = .allocate(capacity: Self.wordCount)
-        for index in 0..<Self.wordCount {
-            (words + index).initialize(to: Atomic(0))
-        }
+        words = PaddedAtomics.allocate(lines: Self.lineCount)
         state = StateLock(RingQueueState())
     }
 
@@ -84,8 +82,7 @@ final class RingQueueStorage<Element: Sendable>: @unchecked Sendable {
         // No put or get can be running (they hold a reference): the items still in the ring
         // are released here, exactly once; abandoned slots were emptied by their puts.
         slots.free()
-        words.deinitialize(count: Self.wordCount)
-        words.deallocate()
+        PaddedAtomics.deallocate(words, lines: Self.lineCount)
     }
 
     // MARK: Snapshots
