@@ -8,7 +8,7 @@ extension BenchReport {
     }
 
     /// The page.
-    public func html() -> String {
+    package func html() -> String {
         var body = """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><title>threadlab bench</title>

@@ -1,30 +1,30 @@
 import Foundation
 
 /// Everything one `threadlab bench` produced.
-public struct BenchReport: Sendable, Codable {
-    public var machine: MachineInfo
-    public var quick: Bool
-    public var date: String
+package struct BenchReport: Sendable, Codable {
+    package var machine: MachineInfo
+    package var quick: Bool
+    package var date: String
     /// The implementations measured, `swift` first.
-    public var implementations: [String]
-    public var rows: [Row]
+    package var implementations: [String]
+    package var rows: [Row]
 
     /// One workload across implementations.
-    public struct Row: Sendable, Codable {
-        public var id: String
-        public var name: String
-        public var unit: String
-        public var higherIsBetter: Bool
-        public var figures: [BenchFigure]
+    package struct Row: Sendable, Codable {
+        package var id: String
+        package var name: String
+        package var unit: String
+        package var higherIsBetter: Bool
+        package var figures: [BenchFigure]
         /// This package's figure ÷ each peer's, by peer name (in the JSON for convenience).
-        public var ratios: [String: Double] = [:]
+        package var ratios: [String: Double] = [:]
 
-        public func figure(_ implementation: String) -> BenchFigure? {
+        package func figure(_ implementation: String) -> BenchFigure? {
             figures.first { $0.implementation == implementation }
         }
 
         /// This package's figure ÷ the peer's, when both exist.
-        public func ratio(to peer: String) -> Double? {
+        package func ratio(to peer: String) -> Double? {
             guard let ours = figure("swift")?.value, let theirs = figure(peer)?.value, theirs != 0 else {
                 return nil
             }
@@ -33,7 +33,7 @@ public struct BenchReport: Sendable, Codable {
     }
 
     /// The JSON form, every figure included.
-    public func json() throws -> Data {
+    package func json() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return try encoder.encode(self)
@@ -70,7 +70,7 @@ public struct BenchReport: Sendable, Codable {
     }
 
     /// The plain-text table.
-    public func table() -> String {
+    package func table() -> String {
         let peers = implementations.filter { $0 != "swift" }
         var header = ["id", "workload", "unit"] + implementations
         header += peers.map { "swift÷\($0)" }

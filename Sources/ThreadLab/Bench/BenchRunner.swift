@@ -1,20 +1,20 @@
 import Foundation
 
 /// Runs the workloads on this package and on the peers found on the machine.
-public struct BenchRunner: Sendable {
+package struct BenchRunner: Sendable {
     /// The peers `--peers` may name.
-    public static let knownPeers = ["python", "java"]
+    package static let knownPeers = ["python", "java"]
 
-    public var quick: Bool
+    package var quick: Bool
     /// Multiplies every N (tests use a tiny scale).
-    public var scale: Double
-    public var peers: [String]
-    public var context: LabContext
+    package var scale: Double
+    package var peers: [String]
+    package var context: LabContext
     /// Runs per figure; the median is reported. Default: 3 for this package (its quick
     /// sizes take milliseconds); for the peers 1 quick, 3 full.
-    public var runs: Int?
+    package var runs: Int?
 
-    public init(quick: Bool, scale: Double = 1, peers: [String], context: LabContext, runs: Int? = nil) {
+    package init(quick: Bool, scale: Double = 1, peers: [String], context: LabContext, runs: Int? = nil) {
         self.quick = quick
         self.scale = scale
         self.peers = peers
@@ -23,7 +23,7 @@ public struct BenchRunner: Sendable {
     }
 
     /// Runs everything, reporting each step to `progress` (step, total steps, what).
-    public func run(progress: (Int, Int, String) -> Void) -> BenchReport {
+    package func run(progress: (Int, Int, String) -> Void) -> BenchReport {
         let workloads = Workload.all
         let total = workloads.count + peers.count
         var step = 0

@@ -1,13 +1,13 @@
 import Foundation
 
 /// The machine a benchmark ran on.
-public struct MachineInfo: Sendable, Codable, Equatable {
-    public var cores: Int
-    public var cpuModel: String
-    public var system: String
+package struct MachineInfo: Sendable, Codable, Equatable {
+    package var cores: Int
+    package var cpuModel: String
+    package var system: String
 
     /// This machine: cores online, the CPU model from `/proc/cpuinfo`, the kernel.
-    public static func current() -> MachineInfo {
+    package static func current() -> MachineInfo {
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         let model =
             cpuinfo.split(separator: "\n")

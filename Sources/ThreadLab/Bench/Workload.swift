@@ -1,31 +1,31 @@
 import Threading
 
 /// One workload of `docs/WORKLOADS.md`, as this package runs it.
-public struct Workload: Sendable {
+package struct Workload: Sendable {
     /// `W1` … `W10`.
-    public var id: String
+    package var id: String
     /// `pool_tiny`, `queue_spsc`, …
-    public var name: String
+    package var name: String
     /// The figure's unit, e.g. `tasks/s`, `ns/pair`, `T1/T2`.
-    public var unit: String
+    package var unit: String
     /// Whether a larger figure is better (rates, speedups) or worse (times per operation).
-    public var higherIsBetter: Bool
+    package var higherIsBetter: Bool
     /// N for a full run and for `--quick`.
-    public var fullN: Int
-    public var quickN: Int
+    package var fullN: Int
+    package var quickN: Int
     /// What is missing from the package for this workload, or `nil` when it can run.
-    public var requires: String?
+    package var requires: String?
     /// Runs the workload once with size `n`.
     var measure: @Sendable (Int, LabContext) throws -> WorkloadSample
 
     /// One run's figure.
-    public struct WorkloadSample: Sendable {
-        public var value: Double
+    package struct WorkloadSample: Sendable {
+        package var value: Double
         /// Wall time the run took.
-        public var seconds: Double
+        package var seconds: Double
         /// Whether the run's check (its sum) held.
-        public var ok: Bool
-        public var note: String?
+        package var ok: Bool
+        package var note: String?
     }
 
     static func unavailable(
@@ -39,7 +39,7 @@ public struct Workload: Sendable {
     }
 
     /// W1–W10, in order.
-    public static let all: [Workload] = [
+    package static let all: [Workload] = [
         Workload(
             id: "W1", name: "pool_tiny", unit: "tasks/s", higherIsBetter: true, fullN: 100_000,
             quickN: 20_000,

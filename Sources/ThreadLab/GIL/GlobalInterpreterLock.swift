@@ -18,27 +18,27 @@ import Threading
 ///   to the first waiter and sets that waiter's event.
 /// - Happens-before: everything a holder did before giving the GIL up is visible to the
 ///   thread that gets it next.
-public final class GlobalInterpreterLock: Sendable {
+package final class GlobalInterpreterLock: Sendable {
     /// The switch interval (`sys.setswitchinterval`).
-    public let switchInterval: Duration
+    package let switchInterval: Duration
     private let state = LockedState(GILState<Event>())
     // Mirrors `state.dropRequested` so `check()` costs one relaxed load.
     private let dropFlag = Atomic<Bool>(false)
     private let nextID = Atomic<UInt64>(1)
 
     /// A free GIL. A negative or zero interval is treated as 1 µs.
-    public init(switchInterval: Duration = .milliseconds(5)) {
+    package init(switchInterval: Duration = .milliseconds(5)) {
         self.switchInterval = max(switchInterval, .microseconds(1))
     }
 
     /// Who holds the GIL: the value `acquire()` returned, passed back to `release`,
     /// `check` and `allowingThreads`.
-    public struct Holder: Sendable, Equatable {
+    package struct Holder: Sendable, Equatable {
         fileprivate let id: UInt64
     }
 
     /// Blocks until the calling thread holds the GIL.
-    public func acquire() -> Holder {
+    package func acquire() -> Holder {
         let id = nextID.add(1, ordering: .relaxed).newValue
         let wakeUp = Event()
         let action = state.withLock { $0.take(id: id, token: wakeUp) }
@@ -60,7 +60,7 @@ public final class GlobalInterpreterLock: Sendable {
 
     /// Gives the GIL up: to the first waiting thread if there is one, otherwise it becomes
     /// free. Releasing a GIL one does not hold does nothing.
-    public func release(_ holder: Holder) {
+    package func release(_ holder: Holder) {
         let action = state.withLock {
             let action = $0.drop(id: holder.id)
             dropFlag.store($0.dropRequested, ordering: .relaxed)
@@ -73,7 +73,7 @@ public final class GlobalInterpreterLock: Sendable {
     /// the waiting thread and the caller queues up to get it back. Returns the (possibly
     /// new) holder value.
     @inline(__always)
-    public func check(_ holder: Holder) -> Holder {
+    package func check(_ holder: Holder) -> Holder {
         guard dropFlag.load(ordering: .relaxed) else { return holder }
         return yield(holder)
     }
@@ -85,22 +85,22 @@ public final class GlobalInterpreterLock: Sendable {
     }
 
     /// Runs a blocking call (sleep, I/O) without the GIL, then takes it back.
-    public func allowingThreads<R>(_ holder: inout Holder, _ body: () throws -> R) rethrows -> R {
+    package func allowingThreads<R>(_ holder: inout Holder, _ body: () throws -> R) rethrows -> R {
         release(holder)
         defer { holder = acquire() }
         return try body()
     }
 
     /// Counters for the demo.
-    public struct Statistics: Sendable, Equatable {
+    package struct Statistics: Sendable, Equatable {
         /// Drop requests made by waiters whose interval ran out.
-        public var dropRequests: Int
+        package var dropRequests: Int
         /// Hand-overs from a holder straight to a waiter.
-        public var forcedSwitches: Int
+        package var forcedSwitches: Int
     }
 
     /// A snapshot of the counters.
-    public var statistics: Statistics {
+    package var statistics: Statistics {
         state.withLock { Statistics(dropRequests: $0.dropRequests, forcedSwitches: $0.forcedSwitches) }
     }
 }

@@ -2,18 +2,18 @@ import Threading
 
 /// Tutorial 3.1: the main thread starts a sub-thread "First" that sleeps, and waits for it
 /// with `join`.
-public enum BasicScenario {
+package enum BasicScenario {
     /// What happened, in order.
-    public struct Result: Sendable {
+    package struct Result: Sendable {
         /// The steps as they happened: `main:before-create`, `First:starting`, …
-        public var steps: [String]
+        package var steps: [String]
         /// How long `join()` kept the main thread waiting.
-        public var joinWaited: Duration
-        public var verdict: Verdict
+        package var joinWaited: Duration
+        package var verdict: Verdict
     }
 
     /// Runs the scenario; `sleep` is the sub-thread's work (3 s in the tutorial).
-    public static func run(_ context: LabContext, sleep: Duration = .milliseconds(300)) throws -> Result {
+    package static func run(_ context: LabContext, sleep: Duration = .milliseconds(300)) throws -> Result {
         let log = context.log
         let steps = LockedState<[String]>([])
         @Sendable func step(_ name: String, _ message: String) {

@@ -6,34 +6,34 @@ import Threading
 ///
 /// Measured for real: `threadlab` runs itself as a child process
 /// (`threadlab _daemon-child --daemon` / `--no-daemon`) and counts the numbers each printed.
-public enum DaemonScenario {
+package enum DaemonScenario {
     /// The ranges the two threads print (the tutorial's 20000 and 10000, scaled down).
-    public static let ranges = [("First", 200), ("Second", 100)]
+    package static let ranges = [("First", 200), ("Second", 100)]
     /// Each printed number stands for this much work by default: enough that the daemon
     /// child's main code surely ends long before its threads would.
-    public static let defaultPace = Duration.milliseconds(2)
+    package static let defaultPace = Duration.milliseconds(2)
 
     /// One child's run.
-    public struct ChildRun: Sendable {
-        public var daemon: Bool
+    package struct ChildRun: Sendable {
+        package var daemon: Bool
         /// Numbers the child printed before it ended.
-        public var printed: Int
+        package var printed: Int
         /// The child's exit status.
-        public var status: Int32
+        package var status: Int32
     }
 
-    public struct Result: Sendable {
-        public var daemon: ChildRun
-        public var nonDaemon: ChildRun
+    package struct Result: Sendable {
+        package var daemon: ChildRun
+        package var nonDaemon: ChildRun
         /// How many numbers a child prints when nothing stops its threads.
-        public var total: Int
-        public var verdict: Verdict
+        package var total: Int
+        package var verdict: Verdict
     }
 
-    public static var total: Int { ranges.reduce(0) { $0 + $1.1 } }
+    package static var total: Int { ranges.reduce(0) { $0 + $1.1 } }
 
     /// Runs both children and compares.
-    public static func run(_ context: LabContext, pace: Duration = defaultPace) throws -> Result {
+    package static func run(_ context: LabContext, pace: Duration = defaultPace) throws -> Result {
         let daemon = try runChild(context, daemon: true, pace: pace)
         let nonDaemon = try runChild(context, daemon: false, pace: pace)
         let matched = daemon.printed < total && nonDaemon.printed == total && nonDaemon.status == 0
@@ -69,7 +69,7 @@ public enum DaemonScenario {
 
     /// The child's side: start the two threads and let main's code end. Returns when main's
     /// part is done; the process then exits, waiting only for non-daemon threads.
-    public static func child(daemon: Bool, pace: Duration = defaultPace) throws {
+    package static func child(daemon: Bool, pace: Duration = defaultPace) throws {
         let log = LabLog()
         log("Main-Thread: before creating thread")
         let started = ranges.map { _ in Event() }

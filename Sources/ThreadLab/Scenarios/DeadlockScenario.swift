@@ -3,20 +3,21 @@ import Threading
 /// Tutorial 3.4, "deadlock": two threads take two locks in opposite order. The lock-order
 /// checker reports the inversion from the order alone — before any thread hangs — and a
 /// second, concurrent run that does deadlock is broken by a timed acquire.
-public enum DeadlockScenario {
-    public struct Result: Sendable {
+package enum DeadlockScenario {
+    package struct Result: Sendable {
         /// Every violation the checker reported.
-        public var reports: [String]
+        package var reports: [String]
         /// The lock names of the first cycle reported.
-        public var cycle: [String]
+        package var cycle: [String]
         /// The places the locks were taken, `file:line`, as this scenario's code has them.
-        public var sites: [String]
+        package var sites: [String]
         /// Whether the concurrent run's timed acquire gave up (the deadlock happened and was broken).
-        public var timedAcquireGaveUp: Bool
-        public var verdict: Verdict
+        package var timedAcquireGaveUp: Bool
+        package var verdict: Verdict
     }
 
-    public static func run(_ context: LabContext, giveUpAfter: Duration = .milliseconds(300)) throws -> Result
+    package static func run(_ context: LabContext, giveUpAfter: Duration = .milliseconds(300)) throws
+        -> Result
     {
         let log = context.log
         let reports = LockedState<[LockOrderViolation]>([])

@@ -6,23 +6,23 @@ import Threading
 ///
 /// The value is an atomic read and written in two separate steps: the lost update of the
 /// tutorial happens exactly as in Python, without a data race in the Swift sense.
-public final class FakeDataStore: Sendable {
+package final class FakeDataStore: Sendable {
     private let stored = Atomic<Int>(0)
     private let lock = Lock(name: "FakeDataStore._lock")
     private let pause: Duration
     private let log: LabLog
 
-    public init(pause: Duration = .milliseconds(100), log: LabLog) {
+    package init(pause: Duration = .milliseconds(100), log: LabLog) {
         self.pause = pause
         self.log = log
     }
 
     /// The shared value now.
-    public var value: Int { stored.load(ordering: .acquiring) }
+    package var value: Int { stored.load(ordering: .acquiring) }
 
     /// Read, sleep, write — with no lock. `gate`, if given, holds each of its first reads
     /// until all of them have happened, so the overlap the tutorial relies on is certain.
-    public func update(_ name: String, gate: ReadGate? = nil) {
+    package func update(_ name: String, gate: ReadGate? = nil) {
         log("Thread \(name): starting update")
         var localCopy = stored.load(ordering: .acquiring)
         gate?.arrive()
@@ -33,7 +33,7 @@ public final class FakeDataStore: Sendable {
     }
 
     /// Python's method 1: `acquire()` … `release()`.
-    public func lockedUpdate(_ name: String) {
+    package func lockedUpdate(_ name: String) {
         log("Thread \(name): starting update")
         lock.acquire()
         log("Thread \(name) has lock")
@@ -48,7 +48,7 @@ public final class FakeDataStore: Sendable {
     }
 
     /// Python's method 2: `with self._lock:`.
-    public func withLockUpdate(_ name: String) {
+    package func withLockUpdate(_ name: String) {
         log("Thread \(name): starting update")
         lock.withLock {
             log("Thread \(name) has lock")
@@ -63,13 +63,13 @@ public final class FakeDataStore: Sendable {
 
     /// Holds the first `parties` readers at a `Barrier` until all of them have read (at most
     /// `limit`), so their reads surely overlap; later readers pass straight through.
-    public final class ReadGate: Sendable {
+    package final class ReadGate: Sendable {
         private let parties: Int
         private let arrived = LockedState(0)
         private let barrier: Barrier?
         private let limit: Duration
 
-        public init(parties: Int, limit: Duration = .seconds(2)) {
+        package init(parties: Int, limit: Duration = .seconds(2)) {
             self.parties = parties
             self.limit = limit
             barrier = try? Barrier(parties: max(1, parties))

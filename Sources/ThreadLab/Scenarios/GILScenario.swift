@@ -5,31 +5,31 @@ import Threading
 /// it, (b) under a simulated global interpreter lock with CPython's switch interval,
 /// (c) in 2 processes; an I/O-bound job under the GIL; and CPython's own threads when
 /// `python3` is on the PATH.
-public enum GILScenario {
-    public struct Result: Sendable {
+package enum GILScenario {
+    package struct Result: Sendable {
         /// The job's size: `cpu(0, n)`.
-        public var n: Int
-        public var oneThread: Duration
-        public var twoThreads: Duration
-        public var gilOneThread: Duration
-        public var gilTwoThreads: Duration
-        public var twoProcesses: Duration?
+        package var n: Int
+        package var oneThread: Duration
+        package var twoThreads: Duration
+        package var gilOneThread: Duration
+        package var gilTwoThreads: Duration
+        package var twoProcesses: Duration?
         /// The most threads ever inside the CPU part at once under the GIL.
-        public var maxConcurrentHolders: Int
-        public var gilStatistics: GlobalInterpreterLock.Statistics
-        public var ioOneThread: Duration
-        public var ioThreads: Int
-        public var ioManyThreads: Duration
+        package var maxConcurrentHolders: Int
+        package var gilStatistics: GlobalInterpreterLock.Statistics
+        package var ioOneThread: Duration
+        package var ioThreads: Int
+        package var ioManyThreads: Duration
         /// Whether every sum was right.
-        public var sumsCorrect: Bool
+        package var sumsCorrect: Bool
         /// CPython's T1/T2 on the same job, and the N it used.
-        public var python: (speedup: Double, n: Int)?
-        public var verdict: Verdict
+        package var python: (speedup: Double, n: Int)?
+        package var verdict: Verdict
 
-        public var threadSpeedup: Double { ratio(oneThread, twoThreads) }
-        public var gilSpeedup: Double { ratio(gilOneThread, gilTwoThreads) }
-        public var processSpeedup: Double? { twoProcesses.map { ratio(oneThread, $0) } }
-        public var ioSpeedup: Double { ratio(ioOneThread, ioManyThreads) }
+        package var threadSpeedup: Double { ratio(oneThread, twoThreads) }
+        package var gilSpeedup: Double { ratio(gilOneThread, gilTwoThreads) }
+        package var processSpeedup: Double? { twoProcesses.map { ratio(oneThread, $0) } }
+        package var ioSpeedup: Double { ratio(ioOneThread, ioManyThreads) }
     }
 
     static func ratio(_ a: Duration, _ b: Duration) -> Double {
@@ -37,7 +37,7 @@ public enum GILScenario {
     }
 
     /// The N that makes one thread's run last about `target` on this build and machine.
-    public static func calibrate(target: Duration) -> Int {
+    package static func calibrate(target: Duration) -> Int {
         let probe = 2_000_000
         let (sum, elapsed) = LabClock.measure { CPUJob.cpu(0, probe) }
         let perItem = max(LabClock.seconds(elapsed), 1e-6) / Double(probe)
@@ -45,7 +45,7 @@ public enum GILScenario {
         return max(100_000, min(n + (sum & 1), 200_000_000))
     }
 
-    public static func run(_ context: LabContext, n fixedN: Int? = nil) throws -> Result {
+    package static func run(_ context: LabContext, n fixedN: Int? = nil) throws -> Result {
         let log = context.log
         let n = fixedN ?? calibrate(target: .milliseconds(Int(400 * context.scale)))
         let half = n / 2

@@ -3,18 +3,18 @@ import Threading
 /// Tutorial 3.4, fixed: the same three updates with `acquire`/`release` and with
 /// `withLock` end at 3; then a high-contention run: N threads × M increments under one
 /// lock, nothing lost.
-public enum LockScenario {
-    public struct Result: Sendable {
-        public var acquireReleaseValue: Int
-        public var withLockValue: Int
-        public var threads: Int
-        public var incrementsPerThread: Int
-        public var contendedTotal: Int
-        public var contendedTime: Duration
-        public var verdict: Verdict
+package enum LockScenario {
+    package struct Result: Sendable {
+        package var acquireReleaseValue: Int
+        package var withLockValue: Int
+        package var threads: Int
+        package var incrementsPerThread: Int
+        package var contendedTotal: Int
+        package var contendedTime: Duration
+        package var verdict: Verdict
     }
 
-    public static func run(
+    package static func run(
         _ context: LabContext, pause: Duration = .milliseconds(100), threads: Int = 4,
         incrementsPerThread: Int = 100_000
     ) throws -> Result {

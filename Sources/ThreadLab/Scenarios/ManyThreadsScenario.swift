@@ -2,27 +2,27 @@ import Threading
 
 /// Tutorial 1.b.1, drawback 2: many threads mean many context switches. The same
 /// lock-protected work split over more and more threads.
-public enum ManyThreadsScenario {
-    public static let threadCounts = [1, 2, 8, 64, 256]
+package enum ManyThreadsScenario {
+    package static let threadCounts = [1, 2, 8, 64, 256]
 
     /// One thread count's run.
-    public struct Run: Sendable {
-        public var threads: Int
-        public var total: Int
-        public var elapsed: Duration
+    package struct Run: Sendable {
+        package var threads: Int
+        package var total: Int
+        package var elapsed: Duration
         /// Context switches the process made during the run.
-        public var contextSwitches: Int
-        public var incrementsPerSecond: Double
+        package var contextSwitches: Int
+        package var incrementsPerSecond: Double
     }
 
-    public struct Result: Sendable {
-        public var work: Int
-        public var runs: [Run]
-        public var verdict: Verdict
+    package struct Result: Sendable {
+        package var work: Int
+        package var runs: [Run]
+        package var verdict: Verdict
     }
 
     /// `work` lock-protected increments in all, split evenly over each thread count.
-    public static func run(_ context: LabContext, work: Int = 256 * 1_000) throws -> Result {
+    package static func run(_ context: LabContext, work: Int = 256 * 1_000) throws -> Result {
         var runs: [Run] = []
         for count in threadCounts {
             let lock = Lock(name: "shared")

@@ -3,24 +3,24 @@ import Threading
 
 /// Tutorial 3.3: `ThreadPoolExecutor(max_workers=3)` — `submit` + `result`, then `map`
 /// inside a `with` block; each task sums 0..<10000.
-public enum PoolScenario {
+package enum PoolScenario {
     /// One task's outcome.
-    public struct TaskRun: Sendable, Equatable {
-        public var name: String
-        public var result: Int
+    package struct TaskRun: Sendable, Equatable {
+        package var name: String
+        package var result: Int
         /// The worker thread that ran it.
-        public var worker: String
+        package var worker: String
     }
 
-    public struct Result: Sendable {
-        public var submitted: [TaskRun]
-        public var mapped: [TaskRun]
-        public var verdict: Verdict
+    package struct Result: Sendable {
+        package var submitted: [TaskRun]
+        package var mapped: [TaskRun]
+        package var verdict: Verdict
     }
 
-    public static let expectedSum = 49_995_000
+    package static let expectedSum = 49_995_000
 
-    public static func run(_ context: LabContext) throws -> Result {
+    package static func run(_ context: LabContext) throws -> Result {
         let log = context.log
         @Sendable func task(_ name: String) -> TaskRun {
             log("Sub-Thread: \(name) starting")

@@ -4,25 +4,25 @@ import Threading
 
 /// Tutorial 1.b: multi-process vs multi-thread. The CPU job in a `ProcessPoolExecutor`; a
 /// worker that crashes fails only its own task; resident memory of N threads vs N processes.
-public enum ProcessesScenario {
-    public struct Result: Sendable {
-        public var n: Int
-        public var sumCorrect: Bool
-        public var elapsed: Duration
+package enum ProcessesScenario {
+    package struct Result: Sendable {
+        package var n: Int
+        package var sumCorrect: Bool
+        package var elapsed: Duration
         /// The crashing task's error, e.g. `workerDied(pid: …)`.
-        public var crashError: String?
+        package var crashError: String?
         /// Whether the other tasks submitted with the crashing one succeeded, and the pool
         /// still worked afterwards.
-        public var othersSurvived: Bool
-        public var workers: Int
+        package var othersSurvived: Bool
+        package var workers: Int
         /// Extra resident memory of `workers` idle threads, in kB.
-        public var threadsKilobytes: Int
+        package var threadsKilobytes: Int
         /// Resident memory of `workers` worker processes together, in kB.
-        public var processesKilobytes: Int
-        public var verdict: Verdict
+        package var processesKilobytes: Int
+        package var verdict: Verdict
     }
 
-    public static func run(_ context: LabContext, n fixedN: Int? = nil, workers: Int = 4) throws -> Result {
+    package static func run(_ context: LabContext, n fixedN: Int? = nil, workers: Int = 4) throws -> Result {
         let log = context.log
         let n = fixedN ?? max(1_000_000, Int(20_000_000 * context.scale))
         let pool = try ProcessPoolExecutor(

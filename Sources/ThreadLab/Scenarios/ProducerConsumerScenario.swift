@@ -7,17 +7,17 @@ import Threading
 /// The tutorial's consumer stops when the event is set and the queue is empty, which can
 /// leave the producer's last `put` behind; here it waits for the producer to finish
 /// (a second event) before its last empty check, so every item is consumed.
-public enum ProducerConsumerScenario {
-    public struct Result: Sendable {
-        public var produced: Int
-        public var consumed: Int
+package enum ProducerConsumerScenario {
+    package struct Result: Sendable {
+        package var produced: Int
+        package var consumed: Int
         /// The largest queue size observed (after each put and each get).
-        public var maxSize: Int
-        public var maxsize: Int
-        public var verdict: Verdict
+        package var maxSize: Int
+        package var maxsize: Int
+        package var verdict: Verdict
     }
 
-    public static func run(
+    package static func run(
         _ context: LabContext, runFor: Duration = .milliseconds(100),
         producerPace: Duration = .milliseconds(1),
         consumerPace: Duration = .milliseconds(4)

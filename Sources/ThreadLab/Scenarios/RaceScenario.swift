@@ -2,17 +2,17 @@ import Threading
 
 /// Tutorial 3.4: three `FakeDataStore.update` calls without a lock on a pool of 2 workers
 /// end at 1 or 2, not 3: updates are lost.
-public enum RaceScenario {
-    public struct Result: Sendable {
-        public var updates: Int
-        public var finalValue: Int
-        public var lost: Int { updates - finalValue }
-        public var verdict: Verdict
+package enum RaceScenario {
+    package struct Result: Sendable {
+        package var updates: Int
+        package var finalValue: Int
+        package var lost: Int { updates - finalValue }
+        package var verdict: Verdict
     }
 
     /// Runs the three updates on two workers; the first two reads are gated to overlap, as
     /// they do in the tutorial's run.
-    public static func run(_ context: LabContext, pause: Duration = .milliseconds(100)) throws -> Result {
+    package static func run(_ context: LabContext, pause: Duration = .milliseconds(100)) throws -> Result {
         let store = FakeDataStore(pause: pause, log: context.log)
         let gate = FakeDataStore.ReadGate(parties: 2)
         context.log("Testing update. Starting value is \(store.value)")

@@ -2,18 +2,18 @@ import Threading
 
 /// Tutorial 1.b.1, the motivating example: one thread sums 1…1,000,000 while another
 /// reports the running total, so the user sees progress before the sum is done.
-public enum ResponsivenessScenario {
-    public struct Result: Sendable {
+package enum ResponsivenessScenario {
+    package struct Result: Sendable {
         /// Progress reports delivered while the sum was still running.
-        public var reportsWhileRunning: Int
-        public var sum: Int
-        public var elapsed: Duration
-        public var verdict: Verdict
+        package var reportsWhileRunning: Int
+        package var sum: Int
+        package var elapsed: Duration
+        package var verdict: Verdict
     }
 
     /// `chunkWork` paces each block of 1,000 additions, standing for the time an
     /// interpreter spends on them (CPython needs about 50 ms for the million).
-    public static func run(
+    package static func run(
         _ context: LabContext, upTo limit: Int = 1_000_000, chunkWork: Duration = .microseconds(100),
         reportEvery: Duration = .milliseconds(10)
     ) throws -> Result {

@@ -1,12 +1,12 @@
 /// One entry of the tour: a name, the tutorial's section, and how to run it.
-public struct Scenario: Sendable {
-    public var name: String
+package struct Scenario: Sendable {
+    package var name: String
     /// What it shows, for `threadlab demo --help` and the tour's headings.
-    public var title: String
-    public var run: @Sendable (LabContext) throws -> Verdict
+    package var title: String
+    package var run: @Sendable (LabContext) throws -> Verdict
 
     /// Every scenario of `docs/SCENARIOS.md`, in the tour's order.
-    public static let all: [Scenario] = [
+    package static let all: [Scenario] = [
         Scenario(name: "basic", title: "main thread and a sub-thread, join (3.1)") {
             try BasicScenario.run($0).verdict
         },
@@ -43,7 +43,7 @@ public struct Scenario: Sendable {
     ]
 
     /// The scenario called `name`.
-    public static func named(_ name: String) -> Scenario? {
+    package static func named(_ name: String) -> Scenario? {
         all.first { $0.name == name }
     }
 }

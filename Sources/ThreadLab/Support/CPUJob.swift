@@ -1,8 +1,8 @@
 /// W6's CPU-bound job, `cpu(a, b) = Σ (i·i) mod 7 for i in [a, b)`, plain and under the
 /// simulated GIL.
-public enum CPUJob {
+package enum CPUJob {
     /// The job as Swift runs it.
-    public static func cpu(_ a: Int, _ b: Int) -> Int {
+    package static func cpu(_ a: Int, _ b: Int) -> Int {
         var sum = 0
         var i = a
         while i < b {
@@ -15,7 +15,7 @@ public enum CPUJob {
     /// The job as "Python code": only while holding `gil`, calling its eval breaker every
     /// `checkEvery` iterations. `running` counts the threads inside the CPU part at once
     /// and `maxRunning` keeps the largest count seen (1 under a working GIL).
-    public static func cpu(
+    package static func cpu(
         _ a: Int, _ b: Int, gil: GlobalInterpreterLock, checkEvery: Int = 200,
         running: SharedInt? = nil, maxRunning: SharedInt? = nil
     ) -> Int {
@@ -38,7 +38,7 @@ public enum CPUJob {
 
     /// The exact answer for `[a, b)`, from the period of i² mod 7 (0 1 4 2 2 4 1, sum 14),
     /// to check every run.
-    public static func expected(_ a: Int, _ b: Int) -> Int {
+    package static func expected(_ a: Int, _ b: Int) -> Int {
         prefix(b) - prefix(a)
     }
 

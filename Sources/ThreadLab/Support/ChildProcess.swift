@@ -2,18 +2,18 @@ import Foundation
 import Threading
 
 /// Runs a program to completion and collects what it printed.
-public struct ChildProcess: Sendable {
-    public var status: Int32
-    public var standardOutput: String
-    public var standardError: String
+package struct ChildProcess: Sendable {
+    package var status: Int32
+    package var standardOutput: String
+    package var standardError: String
 
     /// Whether the child was killed for running past its time limit.
-    public var timedOut = false
+    package var timedOut = false
 
     /// Runs `executable` with `arguments`; throws when it cannot be started. A child still
     /// running after `timeout` is killed (SIGKILL: a child may have inherited a mask that
     /// blocks SIGTERM) and the result says `timedOut`.
-    public static func run(
+    package static func run(
         _ executable: String, _ arguments: [String], timeout: Duration = .seconds(600)
     ) throws -> ChildProcess {
         let running = try start(executable, arguments)
@@ -35,7 +35,7 @@ public struct ChildProcess: Sendable {
     }
 
     /// A started child, not yet waited for.
-    public final class Running: @unchecked Sendable {
+    package final class Running: @unchecked Sendable {
         // Only the thread that started the child uses these; never shared.
         let process: Process
         let output: Pipe
@@ -48,7 +48,7 @@ public struct ChildProcess: Sendable {
         }
 
         /// Reads everything the child prints and waits for it to exit.
-        public func wait() -> ChildProcess {
+        package func wait() -> ChildProcess {
             // Read standard error on the side, so neither pipe can fill up and block the child.
             let errorData = ErrorCollector(errors.fileHandleForReading)
             let out = output.fileHandleForReading.readDataToEndOfFile()
@@ -62,7 +62,7 @@ public struct ChildProcess: Sendable {
     }
 
     /// Starts `executable` with `arguments`, its output captured.
-    public static func start(_ executable: String, _ arguments: [String]) throws -> Running {
+    package static func start(_ executable: String, _ arguments: [String]) throws -> Running {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -76,7 +76,7 @@ public struct ChildProcess: Sendable {
     }
 
     /// Finds `name` on the PATH.
-    public static func which(_ name: String) -> String? {
+    package static func which(_ name: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         for directory in path.split(separator: ":") {
             let candidate = "\(directory)/\(name)"

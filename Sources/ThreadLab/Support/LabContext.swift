@@ -2,19 +2,19 @@ import Foundation
 
 /// What every scenario gets: where to log, how to start this program again as a child
 /// process, and the knobs of the command line.
-public struct LabContext: Sendable {
+package struct LabContext: Sendable {
     /// Where the scenario's log lines go.
-    public var log: LabLog
+    package var log: LabLog
     /// The `threadlab` executable, for scenarios that run it as a child process.
-    public var executable: String
+    package var executable: String
     /// The simulated GIL's switch interval (CPython's `sys.getswitchinterval()`).
-    public var switchInterval: Duration
+    package var switchInterval: Duration
     /// Multiplies the sizes of the CPU-bound jobs; below 1 for quick runs and tests.
-    public var scale: Double
+    package var scale: Double
     /// Whether to look for `python3` and run CPython's figures beside ours.
-    public var runPeers: Bool
+    package var runPeers: Bool
 
-    public init(
+    package init(
         log: LabLog = LabLog(), executable: String = LabContext.currentExecutable,
         switchInterval: Duration = .milliseconds(5), scale: Double = 1, runPeers: Bool = true
     ) {
@@ -26,7 +26,7 @@ public struct LabContext: Sendable {
     }
 
     /// This process's executable (`/proc/self/exe`).
-    public static var currentExecutable: String {
+    package static var currentExecutable: String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
     }

@@ -7,7 +7,7 @@ import Threading
 /// (`ThreadLogHandler`).
 ///
 /// Lines are also kept, so tests can check their order; a quiet log only keeps them.
-public final class LabLog: Sendable {
+package final class LabLog: Sendable {
     private enum Output {
         /// Through swift-log and `ThreadLogHandler`.
         case console(Logger)
@@ -20,7 +20,7 @@ public final class LabLog: Sendable {
 
     /// A log printing through `ThreadLogHandler` (installed here if nothing else was), or,
     /// when `quiet`, one that only keeps its lines.
-    public init(quiet: Bool = false) {
+    package init(quiet: Bool = false) {
         if quiet {
             output = .quiet
         } else {
@@ -30,12 +30,12 @@ public final class LabLog: Sendable {
     }
 
     /// A log handing every formatted line to `sink`.
-    public init(sink: @escaping @Sendable (String) -> Void) {
+    package init(sink: @escaping @Sendable (String) -> Void) {
         output = .sink(sink)
     }
 
     /// Logs `message` with the time and the calling thread's name.
-    public func callAsFunction(_ message: String) {
+    package func callAsFunction(_ message: String) {
         let line = "\(LabLog.timestamp()) [\(OSThread.current.name)] \(message)"
         kept.withLock { lines in
             lines.append(line)
@@ -49,7 +49,7 @@ public final class LabLog: Sendable {
     }
 
     /// Writes `line` as it is (verdicts, tables).
-    public func plain(_ line: String) {
+    package func plain(_ line: String) {
         kept.withLock { lines in
             lines.append(line)
             switch output {
@@ -61,16 +61,16 @@ public final class LabLog: Sendable {
     }
 
     /// Every line logged so far.
-    public var lines: [String] { kept.withLock { $0 } }
+    package var lines: [String] { kept.withLock { $0 } }
 
     /// Writes `line` and a newline to file descriptor `fd`.
-    public static func writeLine(_ line: String, to fd: Int32) {
+    package static func writeLine(_ line: String, to fd: Int32) {
         // A log line that cannot be written (a closed descriptor) is dropped.
         _ = Array((line + "\n").utf8).withUnsafeBytes { writeAll(fd, $0) }
     }
 
     /// The wall-clock time of day, `HH:mm:ss.SSS`, local time.
-    public static func timestamp() -> String {
+    package static func timestamp() -> String {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         var seconds = spec.tv_sec

@@ -1,11 +1,11 @@
 import Foundation
 
 /// Finds and runs the peer programs kept in the repository's `bench/peers/`.
-public enum PeerPrograms {
+package enum PeerPrograms {
     /// The `bench/peers` directory: `$THREADLAB_PEERS`, else the first found walking up from
     /// the executable (`.build/debug/threadlab` sits two levels below the checkout) and from
     /// the current directory.
-    public static func directory(executable: String = LabContext.currentExecutable) -> String? {
+    package static func directory(executable: String = LabContext.currentExecutable) -> String? {
         let environment = ProcessInfo.processInfo.environment
         if let explicit = environment["THREADLAB_PEERS"] { return explicit }
         var starts = [URL(fileURLWithPath: executable).deletingLastPathComponent()]
@@ -26,19 +26,19 @@ public enum PeerPrograms {
     }
 
     /// One line of a peer's output: `{"id": "W4", "n": …, "value": …, "unit": "…", …}`.
-    public struct Figure: Sendable, Codable, Equatable {
-        public var id: String
-        public var n: Int
-        public var value: Double
-        public var unit: String
-        public var seconds: Double?
-        public var ok: Bool?
-        public var note: String?
+    package struct Figure: Sendable, Codable, Equatable {
+        package var id: String
+        package var n: Int
+        package var value: Double
+        package var unit: String
+        package var seconds: Double?
+        package var ok: Bool?
+        package var note: String?
     }
 
     /// Runs `program` with `arguments` and parses every JSON line it prints; gives up on a
     /// program still running after `timeout`.
-    public static func run(
+    package static func run(
         _ program: String, _ arguments: [String], timeout: Duration = .seconds(600)
     ) throws -> [Figure] {
         let child = try ChildProcess.run(program, arguments, timeout: timeout)
@@ -54,9 +54,9 @@ public enum PeerPrograms {
         }
     }
 
-    public enum PeerError: Error, CustomStringConvertible {
+    package enum PeerError: Error, CustomStringConvertible {
         case failed(String)
-        public var description: String {
+        package var description: String {
             switch self {
             case .failed(let message): message
             }

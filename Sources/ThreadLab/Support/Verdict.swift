@@ -1,7 +1,7 @@
 /// The last line of a scenario: what it showed and the figure behind it.
-public struct Verdict: Sendable, Equatable, CustomStringConvertible {
+package struct Verdict: Sendable, Equatable, CustomStringConvertible {
     /// Whether the measured behaviour is what the tutorial says it should be.
-    public enum Outcome: Sendable, Equatable {
+    package enum Outcome: Sendable, Equatable {
         /// The behaviour matched.
         case expected
         /// It did not: the tour exits with status 1.
@@ -11,27 +11,27 @@ public struct Verdict: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The scenario's name (`race`, `gil`, …).
-    public var name: String
+    package var name: String
     /// What was shown, with the measured figures.
-    public var summary: String
-    public var outcome: Outcome
+    package var summary: String
+    package var outcome: Outcome
 
-    public init(name: String, summary: String, outcome: Outcome) {
+    package init(name: String, summary: String, outcome: Outcome) {
         self.name = name
         self.summary = summary
         self.outcome = outcome
     }
 
     /// A verdict whose outcome is `expected` when `matched` holds.
-    public init(name: String, summary: String, matched: Bool) {
+    package init(name: String, summary: String, matched: Bool) {
         self.init(name: name, summary: summary, outcome: matched ? .expected : .unexpected)
     }
 
     /// `false` only for `unexpected`: a scenario that cannot run yet does not fail the tour.
-    public var isAcceptable: Bool { outcome != .unexpected }
+    package var isAcceptable: Bool { outcome != .unexpected }
 
     /// `verdict NAME: SUMMARY`, with a mark when the behaviour was not the expected one.
-    public var description: String {
+    package var description: String {
         switch outcome {
         case .expected: "verdict \(name): \(summary)"
         case .unexpected: "verdict \(name): UNEXPECTED — \(summary)"

@@ -1,12 +1,12 @@
 import Multiprocessing
 
 /// W6's job on one range.
-public struct CPUTask: ProcessTask {
-    public var from: Int
-    public var to: Int
-    public init(from: Int, to: Int) {
+package struct CPUTask: ProcessTask {
+    package var from: Int
+    package var to: Int
+    package init(from: Int, to: Int) {
         self.from = from
         self.to = to
     }
-    public func run() throws -> Int { CPUJob.cpu(from, to) }
+    package func run() throws -> Int { CPUJob.cpu(from, to) }
 }

@@ -2,9 +2,9 @@ import Foundation
 import Multiprocessing
 
 /// Ends its worker process abruptly, as a crash would.
-public struct CrashTask: ProcessTask {
-    public init() {}
-    public func run() throws -> Int {
+package struct CrashTask: ProcessTask {
+    package init() {}
+    package func run() throws -> Int {
         // The point of the task: take the whole worker process down.
         Foundation.exit(3)
     }

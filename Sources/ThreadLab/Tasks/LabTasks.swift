@@ -2,8 +2,8 @@ import Multiprocessing
 
 /// The tasks `threadlab` sends to its worker processes. `threadlab`'s `main` registers them
 /// with `ProcessPoolExecutor.runWorkerIfRequested(tasks: LabTasks.all)`.
-public enum LabTasks {
-    public static let all: [any ProcessTask.Type] = [
+package enum LabTasks {
+    package static let all: [any ProcessTask.Type] = [
         CPUTask.self, IncrementTask.self, CrashTask.self, MemoryTask.self,
     ]
 }

@@ -18,6 +18,12 @@ public struct AcquisitionSite: Sendable, Hashable, CustomStringConvertible {
 ///
 /// `acquire()` blocks until the lock is free; `acquire(timeout:)` gives up after the
 /// timeout and returns `false` (a result, not an error); `tryAcquire()` never blocks.
+///
+/// Members whose names begin with an underscore (`_acquire(at:)`, `_isOwned()`,
+/// `_releaseSave()`, `_acquireRestore(_:)`) are not API, as in swift-nio: they let
+/// `Condition` and the lock-order checker work with the package's own locks, as CPython's
+/// `_release_save` and `_is_owned` do. Their defaults suit any lock of your own; do not
+/// call or override them, since they may change in any release.
 public protocol Lockable: AnyObject, Sendable {
     /// Blocks until the lock is acquired.
     func acquire()
