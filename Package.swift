@@ -68,19 +68,26 @@ let package = Package(
             dependencies: ["Threading", "Multiprocessing"],
             swiftSettings: strict
         ),
+        // What the three test targets share: delays, bounded waits, threads, child programs.
+        .target(
+            name: "ThreadingTestSupport",
+            dependencies: ["Threading"],
+            path: "Tests/ThreadingTestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "ThreadingTests",
-            dependencies: ["Threading", "ThreadingExitProbe", "TSanCanary"],
+            dependencies: ["Threading", "ThreadingTestSupport", "ThreadingExitProbe", "TSanCanary"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "MultiprocessingTests",
-            dependencies: ["Multiprocessing", "ProcessWorkerProbe"],
+            dependencies: ["Multiprocessing", "ThreadingTestSupport", "ProcessWorkerProbe"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "ThreadLabTests",
-            dependencies: ["ThreadLab", "threadlab"],
+            dependencies: ["ThreadLab", "ThreadingTestSupport", "threadlab"],
             swiftSettings: strict
         ),
     ]

@@ -1,6 +1,7 @@
 import Foundation
 import Multiprocessing
 import Testing
+import ThreadingTestSupport
 
 /// The intent of CPython's test_deadlock.py — a failure injected at every stage ends in a
 /// named error, never a hang — plus what CPython cannot do: a dead worker fails only its

@@ -1,6 +1,7 @@
 import Foundation
 import Multiprocessing
 import Testing
+import ThreadingTestSupport
 
 /// The intent of CPython's test_process_pool.py and test_shutdown.py.
 @Suite(.hangGuard)

@@ -1,16 +1,13 @@
 import Foundation
 import Multiprocessing
 import Testing
+import ThreadingTestSupport
 
 /// The probe worker program, built next to the test bundle.
 let probePath: String = {
     // Crashing probe workers should die at once, without the runtime's backtrace.
     setenv("SWIFT_BACKTRACE", "enable=no", 1)
-    let me =
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-        ?? CommandLine.arguments[0]
-    return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("ProcessWorkerProbe")
-        .path
+    return siblingProgramPath("ProcessWorkerProbe")
 }()
 
 /// A pool of the probe's workers.
@@ -20,12 +17,6 @@ func makePool(workers: Int = 2, maxTasksPerChild: Int? = nil, tasks: [any Proces
 {
     try ProcessPoolExecutor(
         maxWorkers: workers, tasks: tasks, maxTasksPerChild: maxTasksPerChild, workerExecutable: probePath)
-}
-
-/// Named delays with generous margins for a shared 2-core machine.
-enum Delay {
-    static let settle = Duration.milliseconds(100)
-    static let bound = Duration.seconds(30)
 }
 
 /// A type the test pools register but the probe worker does not know.
@@ -45,16 +36,12 @@ func failure<T>(of future: Future<T>) -> (any Error)? {
     }
 }
 
-/// Under ThreadSanitizer (`THREADING_TSAN=1`) the probe's own crash handler turns a
-/// SIGSEGV into exit code 66.
-let underThreadSanitizer = ProcessInfo.processInfo.environment["THREADING_TSAN"] == "1"
-
 /// Whether `error` is `.workerDied` for `pid` (any pid when nil) with a detail containing `detail`.
 func isWorkerDied(_ error: (any Error)?, pid: Int32? = nil, detail: String) -> Bool {
     guard case .workerDied(let diedPID, let diedDetail)? = error as? ProcessPoolError else { return false }
     let detailMatches =
         diedDetail.contains(detail)
-        || (underThreadSanitizer && detail.contains("SIGSEGV") && diedDetail == "exit code 66")
+        || (Stress.underTSan && detail.contains("SIGSEGV") && diedDetail == "exit code 66")
     return (pid == nil || pid == diedPID) && detailMatches
 }
 
@@ -107,20 +94,4 @@ struct Fifo {
         while read(fd, &byte, 1) == 1, byte != UInt8(ascii: "\n") { bytes.append(byte) }
         return Int32(String(decoding: bytes, as: UTF8.self))
     }
-}
-
-/// A box for handing a value out of a thread the test then joins (the join orders the
-/// accesses). `@unchecked Sendable`: written before `join`, read after it.
-final class Unguarded<Value>: @unchecked Sendable {
-    var value: Value
-    init(_ value: Value) { self.value = value }
-}
-
-extension Trait where Self == TimeLimitTrait {
-    /// The hang guard on every suite. Swift Testing counts a test's time limit from when the
-    /// test is scheduled, including the time it waits behind other tests' blocking bodies
-    /// for a thread of the cooperative pool (two on this machine): in a whole TSan run on a
-    /// loaded 2-core machine, async tests waited 68 s that way. So the guard is sized for
-    /// the run, not the test; the waits inside a test have bounds of their own (`Delay`).
-    static var hangGuard: Self { .timeLimit(.minutes(5)) }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ThreadingTestSupport
 
 @testable import ThreadLab
 

@@ -1,6 +1,7 @@
 import Synchronization
 import Testing
 import Threading
+import ThreadingTestSupport
 
 @testable import ThreadLab
 

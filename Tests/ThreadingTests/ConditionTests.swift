@@ -1,5 +1,6 @@
 import Synchronization
 import Testing
+import ThreadingTestSupport
 
 @testable import Threading
 
@@ -208,7 +209,7 @@ struct ConditionTests {
     /// lock_tests.py test_waitfor: the predicate is re-checked on each notification.
     @Test func waitUntilPredicate() throws {
         let condition = Condition()
-        let state = Unguarded()
+        let state = Unguarded(0)
         let seen = StateLock(-1)
         let waiter = try spawn {
             try condition.withLock {
@@ -230,7 +231,7 @@ struct ConditionTests {
     /// after the timeout.
     @Test func waitUntilPredicateTimesOut() throws {
         let condition = Condition()
-        let state = Unguarded()
+        let state = Unguarded(0)
         let outcome = StateLock<(Bool, Duration)?>(nil)
         let ready = Event()
         let waiter = try spawn {
@@ -292,8 +293,8 @@ struct ConditionTests {
     func producerConsumer(overLock: Bool) throws {
         let condition = overLock ? Condition(Lock()) : Condition()
         let rounds = Stress.size(10_000)
-        let buffer = Unguarded()  // items available
-        let consumed = Unguarded()
+        let buffer = Unguarded(0)  // items available
+        let consumed = Unguarded(0)
         let consumers = try (0..<2).map { _ in
             try spawn {
                 while true {

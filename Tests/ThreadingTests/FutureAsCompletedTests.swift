@@ -1,5 +1,6 @@
 import Synchronization
 import Testing
+import ThreadingTestSupport
 
 @testable import Threading
 
@@ -27,7 +28,7 @@ struct FutureAsCompletedTests {
         let f = Futures.pending()
         let completed = asCompleted([f])
         let setter = try spawn {
-            #expect(eventually { completed.box.waiterCount == 1 })
+            waitUntil("completed.box.waiterCount == 1") { completed.box.waiterCount == 1 }
             try f.setResult(3)
         }
         var it = completed

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import ThreadingTestSupport
 
 @testable import Threading
 
@@ -199,7 +200,7 @@ struct FutureTests {
             let value = try? f.result()
             got.withLock { $0 = value }
         }
-        #expect(eventually { f.waiterCount == 1 })
+        waitUntil("f.waiterCount == 1") { f.waiterCount == 1 }
         #expect(got.withLock { $0 } == nil)
         try f.setResult(42)
         try joinAll([waiter])
@@ -211,7 +212,7 @@ struct FutureTests {
         let waiter = try spawn {
             #expect(throws: Boom(tag: 5)) { try f.result(timeout: Delay.bound) }
         }
-        #expect(eventually { f.waiterCount == 1 })
+        waitUntil("f.waiterCount == 1") { f.waiterCount == 1 }
         try f.setError(Boom(tag: 5))
         try joinAll([waiter])
     }
@@ -233,7 +234,7 @@ struct FutureTests {
             try spawn {
                 if f.exception() is CancellationError { cancelled.increment() }
             })
-        #expect(eventually { f.waiterCount == 4 })
+        waitUntil("f.waiterCount == 4") { f.waiterCount == 4 }
         #expect(f.cancel())
         try joinAll(threads)
         #expect(cancelled.count == 4)
@@ -246,7 +247,7 @@ struct FutureTests {
             let error = f.exception() as? Boom
             got.withLock { $0 = error }
         }
-        #expect(eventually { f.waiterCount == 1 })
+        waitUntil("f.waiterCount == 1") { f.waiterCount == 1 }
         try f.setError(Boom(tag: 8))
         try joinAll([waiter])
         #expect(got.withLock { $0 } == Boom(tag: 8))

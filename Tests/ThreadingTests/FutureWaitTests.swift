@@ -1,4 +1,5 @@
 import Testing
+import ThreadingTestSupport
 
 @testable import Threading
 
@@ -17,7 +18,9 @@ struct FutureWaitTests {
         let a = Futures.pending()
         let b = Futures.pending()
         let setter = try spawn {
-            #expect(eventually { a.waiterCount + b.waiterCount == 0 && (a.isDone == false) })
+            waitUntil("a.waiterCount + b.waiterCount == 0 && (a.isDone == false)") {
+                a.waiterCount + b.waiterCount == 0 && (a.isDone == false)
+            }
             try b.setResult(1)
         }
         let result = wait([a, b], timeout: Delay.bound, returnWhen: .firstCompleted)

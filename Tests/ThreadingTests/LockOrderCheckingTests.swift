@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import ThreadingTestSupport
 
 @testable import Threading
 
@@ -168,7 +169,7 @@ extension DiagnosticsTests {
         @Test func consistentOrderOverManyThreadsIsNotReported() throws {
             try withLockOrderChecking { log in
                 let locks = (0..<3).map { Lock(name: "level-\($0)") }
-                let counter = Unguarded()
+                let counter = Unguarded(0)
                 let threads = 4
                 let rounds = Stress.size(100_000) / (threads * locks.count)
                 let workers = try (0..<threads).map { index in

@@ -1,5 +1,6 @@
 import Synchronization
 import Testing
+import ThreadingTestSupport
 
 @testable import Threading
 
@@ -98,7 +99,7 @@ struct LockTests {
         let lock = Lock()
         let perThread = Stress.size(100_000)
         let threadCount = 8
-        let total = Unguarded()
+        let total = Unguarded(0)
         var threads: [OSThread] = []
         for _ in 0..<threadCount {
             threads.append(

@@ -1,5 +1,6 @@
 import Synchronization
 import Testing
+import ThreadingTestSupport
 
 @testable import Threading
 
@@ -94,7 +95,7 @@ struct LockableConformanceTests {
     @Test(arguments: LockKind.allCases)
     func manyThreadsInTurn(_ kind: LockKind) throws {
         let lock = kind.make()
-        let counter = Unguarded()
+        let counter = Unguarded(0)
         var threads: [OSThread] = []
         for _ in 0..<15 {
             threads.append(try spawn { lock.withLock { counter.value += 1 } })
@@ -168,7 +169,7 @@ struct LockableConformanceTests {
     func mutualExclusion(_ kind: LockKind) throws {
         let lock = kind.make()
         let perThread = Stress.size(20_000)
-        let total = Unguarded()
+        let total = Unguarded(0)
         var threads: [OSThread] = []
         for _ in 0..<4 {
             threads.append(try spawn { for _ in 0..<perThread { lock.withLock { total.value += 1 } } })

@@ -1,20 +1,9 @@
 import Foundation
 import Synchronization
 import Testing
+import ThreadingTestSupport
 
 @testable import Threading
-
-/// Waits until `predicate` holds (a waiter is listed, a count reached…), failing the test
-/// after `Delay.bound`. A gate on state the primitive publishes, used where no event can
-/// mark the moment (a thread that has just gone to sleep inside a primitive); it checks
-/// the state, it does not sleep a fixed time and hope.
-func waitUntil(
-    _ what: String, sourceLocation: SourceLocation = #_sourceLocation, _ predicate: () -> Bool
-) {
-    if !eventually(predicate) {
-        Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
-    }
-}
 
 /// A list threads append to, for checking the order things happened in. On a
 /// `StateLock`, whose contended hand-off ThreadSanitizer sees (unlike `Mutex`'s).
@@ -23,16 +12,6 @@ final class Recorder<Element: Sendable>: Sendable {
     func append(_ item: Element) { items.withLock { $0.append(item) } }
     var all: [Element] { items.withLock { $0 } }
     var count: Int { items.withLock { $0.count } }
-}
-
-/// `waitUntil` for async tests: suspends between checks instead of blocking, so the tasks
-/// it waits for get a thread of the (small) cooperative pool.
-func waitUntil(
-    _ what: String, sourceLocation: SourceLocation = #_sourceLocation, _ predicate: () -> Bool
-) async {
-    if await !eventuallyInTask(predicate) {
-        Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
-    }
 }
 
 /// Every sequence of `events` up to `depth` long, applied to fresh copies of `initial`:

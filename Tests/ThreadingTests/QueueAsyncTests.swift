@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import ThreadingTestSupport
 
 @testable import Threading
 
@@ -23,7 +24,7 @@ struct QueueAsyncTests {
     func threadPutWakesTaskGet(kind: QueueKind) async throws {
         let q = kind.make()
         let task = inTask { try await q.get() }
-        #expect(await eventuallyInTask { q.waiting.getters == 1 })
+        await waitUntil("q.waiting.getters == 1") { q.waiting.getters == 1 }
         let producer = try spawn { try q.put(42) }
         #expect(try await task.value == 42)
         try joinAll([producer])
@@ -35,7 +36,7 @@ struct QueueAsyncTests {
         let q = kind.make()
         let got = Results<Int>()
         let consumer = try spawn { got.append(try q.get()) }
-        #expect(await eventuallyInTask { q.waiting.getters == 1 })
+        await waitUntil("q.waiting.getters == 1") { q.waiting.getters == 1 }
         try await q.put(7)
         try joinAll([consumer])
         #expect(got.all == [7])
@@ -47,7 +48,7 @@ struct QueueAsyncTests {
         let q = kind.make(maxsize: 1)
         try await q.put(1)
         let task = inTask { try await q.put(2) }
-        #expect(await eventuallyInTask { q.waiting.putters == 1 })
+        await waitUntil("q.waiting.putters == 1") { q.waiting.putters == 1 }
         let consumer = try spawn { _ = try q.get() }
         try await task.value
         try joinAll([consumer])
@@ -55,7 +56,7 @@ struct QueueAsyncTests {
 
         try await q.put(3)
         let producer = try spawn { try q.put(4) }
-        #expect(await eventuallyInTask { q.waiting.putters == 1 })
+        await waitUntil("q.waiting.putters == 1") { q.waiting.putters == 1 }
         #expect(try await q.get() == 3)
         try joinAll([producer])
         #expect(try q.getNowait() == 4)
@@ -67,7 +68,7 @@ struct QueueAsyncTests {
     func cancelledGetThrowsAndLosesNothing(kind: QueueKind) async throws {
         let q = kind.make()
         let task = inTask { try await q.get() }
-        #expect(await eventuallyInTask { q.waiting.getters == 1 })
+        await waitUntil("q.waiting.getters == 1") { q.waiting.getters == 1 }
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
         #expect(q.waiting.getters == 0)
@@ -81,7 +82,7 @@ struct QueueAsyncTests {
         let q = kind.make(maxsize: 1)
         try await q.put(1)
         let task = inTask { try await q.put(2) }
-        #expect(await eventuallyInTask { q.waiting.putters == 1 })
+        await waitUntil("q.waiting.putters == 1") { q.waiting.putters == 1 }
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
         #expect(q.waiting.putters == 0 && q.count == 1 && q.unfinishedTasks == 1)
@@ -117,7 +118,7 @@ struct QueueAsyncTests {
             let q = kind.make()
             let n = 8
             let tasks = (0..<n).map { _ in inTask { try await q.get() } }
-            #expect(await eventuallyInTask { q.waiting.getters == n })
+            await waitUntil("q.waiting.getters == n") { q.waiting.getters == n }
             let producer = try spawn { for i in 0..<n { try q.put(i) } }
             for task in tasks.prefix(n / 2) { task.cancel() }
             var got: [Int] = []
@@ -139,7 +140,7 @@ struct QueueAsyncTests {
         try await q.put(1)
         let waiterQueue = kind.make()
         let task = inTask { try await waiterQueue.get() }
-        #expect(await eventuallyInTask { waiterQueue.waiting.getters == 1 })
+        await waitUntil("waiterQueue.waiting.getters == 1") { waiterQueue.waiting.getters == 1 }
         waiterQueue.shutdown(immediate: false)
         await #expect(throws: QueueError.shutDown) { try await task.value }
         q.shutdown(immediate: false)
@@ -153,13 +154,13 @@ struct QueueAsyncTests {
         let q = kind.make()
         try await q.put(1)
         let joiner = inTask { try await q.join() }
-        #expect(await eventuallyInTask { q.waiting.joiners == 1 })
+        await waitUntil("q.waiting.joiners == 1") { q.waiting.joiners == 1 }
         _ = try await q.get()
         try q.taskDone()
         try await joiner.value
         try await q.put(2)
         let cancelled = inTask { try await q.join() }
-        #expect(await eventuallyInTask { q.waiting.joiners == 1 })
+        await waitUntil("q.waiting.joiners == 1") { q.waiting.joiners == 1 }
         cancelled.cancel()
         await #expect(throws: CancellationError.self) { try await cancelled.value }
         #expect(q.waiting.joiners == 0)
@@ -196,7 +197,7 @@ struct QueueAsyncTests {
             return count
         }
         try q.putNowait(1)
-        #expect(await eventuallyInTask { q.storage.waitingCounts.getters == 1 })
+        await waitUntil("q.storage.waitingCounts.getters == 1") { q.storage.waitingCounts.getters == 1 }
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
     }

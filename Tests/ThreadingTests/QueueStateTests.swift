@@ -1,4 +1,5 @@
 import Testing
+import ThreadingTestSupport
 
 @testable import Threading
 

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import ThreadingTestSupport
 
 @testable import Threading
 
@@ -191,7 +192,7 @@ struct QueueStressTests {
         try await producerTask.value
         try joinAll([producerThread])
         // Both producers are done; let the consumers drain, then end them.
-        #expect(await eventuallyInTask { q.isEmpty })
+        await waitUntil("q.isEmpty") { q.isEmpty }
         q.shutdown()
         let taskLocal = await consumerTask.value
         try joinAll([consumerThread])

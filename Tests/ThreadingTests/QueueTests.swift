@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import ThreadingTestSupport
 
 @testable import Threading
 
@@ -22,7 +23,7 @@ struct QueueTests {
             try block()
             done.set()
         }
-        #expect(eventually(parked), "the call did not block", sourceLocation: sourceLocation)
+        waitUntil("the call blocks", sourceLocation: sourceLocation, parked)
         #expect(
             try !done.wait(timeout: Delay.settle), "the call did not block", sourceLocation: sourceLocation)
         try trigger()
@@ -181,7 +182,7 @@ struct QueueTests {
         // A timed-out waiter does not swallow the next wake-up meant for another.
         let got = Results<Int>()
         let getter = try spawn { got.append(try q.get()) }
-        #expect(eventually { q.waiting.getters == 1 })
+        waitUntil("q.waiting.getters == 1") { q.waiting.getters == 1 }
         try q.put(5)
         try joinAll([getter])
         #expect(got.all == [5])
@@ -202,10 +203,10 @@ struct QueueTests {
                 do { got.append(try q.get()) } catch QueueError.shutDown {}
             }
         }
-        #expect(eventually { q.waiting.getters == 3 })
+        waitUntil("q.waiting.getters == 3") { q.waiting.getters == 3 }
         try q.putNowait(1)
         #expect(q.waiting.getters == 2)  // one chosen, under the put's lock
-        #expect(eventually { got.all == [1] })
+        waitUntil("got.all == [1]") { got.all == [1] }
         #expect(try !Event().wait(timeout: Delay.settle))
         #expect(q.waiting.getters == 2 && got.all == [1])
         q.shutdown(immediate: false)
@@ -218,10 +219,10 @@ struct QueueTests {
                 do { try r.put(i) } catch QueueError.shutDown {}
             }
         }
-        #expect(eventually { r.waiting.putters == 3 })
+        waitUntil("r.waiting.putters == 3") { r.waiting.putters == 3 }
         #expect(try r.getNowait() == 0)
         #expect(r.waiting.putters == 2)
-        #expect(eventually { r.count == 1 })
+        waitUntil("r.count == 1") { r.count == 1 }
         #expect(try !Event().wait(timeout: Delay.settle))
         #expect(r.waiting.putters == 2 && r.count == 1)
         r.shutdown(immediate: true)
@@ -328,7 +329,7 @@ struct QueueTests {
         let thread = try spawn {
             do { _ = try q.get() } catch let error as QueueError { results.append(error) }
         }
-        #expect(eventually { q.waiting.getters == 1 })
+        waitUntil("q.waiting.getters == 1") { q.waiting.getters == 1 }
         q.shutdown(immediate: false)
         try joinAll([thread])
         #expect(results.all == [.shutDown])
@@ -346,7 +347,7 @@ struct QueueTests {
                 do { try q.put(10 + i) } catch let error as QueueError { results.append(error) }
             }
         }
-        #expect(eventually { q.waiting.putters == 2 })
+        waitUntil("q.waiting.putters == 2") { q.waiting.putters == 2 }
         q.shutdown(immediate: immediate)
         try joinAll(threads)
         #expect(results.all == [.shutDown, .shutDown])
@@ -366,7 +367,7 @@ struct QueueTests {
                 joined.increment()
             }
         }
-        #expect(eventually { q.waiting.joiners == 2 })
+        waitUntil("q.waiting.joiners == 2") { q.waiting.joiners == 2 }
         q.shutdown(immediate: immediate)
         if !immediate {
             #expect(try !Event().wait(timeout: Delay.settle))
@@ -389,7 +390,9 @@ struct QueueTests {
             do { try q.put(2) } catch let error as QueueError { errors.append(error) }
         }
         let joiner = try spawn { q.join() }
-        #expect(eventually { q.waiting.putters == 1 && q.waiting.joiners == 1 })
+        waitUntil("q.waiting.putters == 1 && q.waiting.joiners == 1") {
+            q.waiting.putters == 1 && q.waiting.joiners == 1
+        }
         #expect(q.unfinishedTasks == 1)
         q.shutdown(immediate: immediate)
         if immediate {

@@ -1,5 +1,6 @@
 import Synchronization
 import Testing
+import ThreadingTestSupport
 
 @testable import Threading
 
@@ -204,7 +205,7 @@ struct RLockTests {
         let lock = RLock()
         let perThread = Stress.size(100_000)
         let threadCount = 8
-        let total = Unguarded()
+        let total = Unguarded(0)
         var threads: [OSThread] = []
         for _ in 0..<threadCount {
             threads.append(

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ThreadingTestSupport
 
 @testable import Threading
 
@@ -94,7 +95,7 @@ struct RingQueueStorageTests {
                 }
             }
         }
-        #expect(eventually { ring.waitingCounts.getters == 3 })
+        waitUntil("ring.waitingCounts.getters == 3") { ring.waitingCounts.getters == 3 }
         ring.fill(position, with: 42)
         if ring.hasSleeping(RingQueueStorage<Int>.sleepingGetters) { ring.wakeGetter() }
         try joinAll(getters)
@@ -121,7 +122,9 @@ struct RingQueueStorageTests {
     @Test func sleeperCountsMirrorTheLists() throws {
         let ring = RingQueueStorage<Int>(capacity: 1)
         let getter = try spawn { _ = try? ring.get(deadline: .never) }
-        #expect(eventually { ring.hasSleeping(RingQueueStorage<Int>.sleepingGetters) })
+        waitUntil("ring.hasSleeping(RingQueueStorage<Int>.sleepingGetters)") {
+            ring.hasSleeping(RingQueueStorage<Int>.sleepingGetters)
+        }
         try #require(try ring.tryPut(1))
         try joinAll([getter])
         #expect(!ring.hasSleeping(RingQueueStorage<Int>.sleepingGetters))
@@ -159,7 +162,7 @@ struct RingQueueStorageTests {
                 }
             }
             // Let some items through, then shut down in the middle of the traffic.
-            #expect(eventually { got.all.count >= 50 + round % 50 })
+            waitUntil("got.all.count >= 50 + round % 50") { got.all.count >= 50 + round % 50 }
             q.shutdown(immediate: immediate)
             try joinAll(producers + consumers)
             let gotItems = got.all

@@ -1,5 +1,6 @@
 import Synchronization
 import Testing
+import ThreadingTestSupport
 
 @testable import Threading
 
@@ -385,7 +386,7 @@ struct SemaphoreTests {
     func stressAsMutex(_ kind: SemaphoreKind) throws {
         let semaphore = try kind.make(1)
         let perThread = Stress.size(100_000)
-        let total = Unguarded()
+        let total = Unguarded(0)
         let threads = try (0..<8).map { _ in
             try spawn {
                 for _ in 0..<perThread {

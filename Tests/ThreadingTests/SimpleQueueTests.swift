@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import ThreadingTestSupport
 
 @testable import Threading
 
@@ -41,7 +42,7 @@ struct SimpleQueueTests {
         let q = SimpleQueue<Int>()
         let got = Results<Int>()
         let thread = try spawn { got.append(q.get()) }
-        #expect(eventually { q.storage.waitingCounts.getters == 1 })
+        waitUntil("q.storage.waitingCounts.getters == 1") { q.storage.waitingCounts.getters == 1 }
         #expect(got.all.isEmpty)
         q.put(9)
         try joinAll([thread])
@@ -51,12 +52,12 @@ struct SimpleQueueTests {
     @Test func asyncGetHandOffAndCancellation() async throws {
         let q = SimpleQueue<Int>()
         let task = inTask { try await q.get() }
-        #expect(await eventuallyInTask { q.storage.waitingCounts.getters == 1 })
+        await waitUntil("q.storage.waitingCounts.getters == 1") { q.storage.waitingCounts.getters == 1 }
         let producer = try spawn { q.put(4) }
         #expect(try await task.value == 4)
         try joinAll([producer])
         let cancelled = inTask { try await q.get() }
-        #expect(await eventuallyInTask { q.storage.waitingCounts.getters == 1 })
+        await waitUntil("q.storage.waitingCounts.getters == 1") { q.storage.waitingCounts.getters == 1 }
         cancelled.cancel()
         await #expect(throws: CancellationError.self) { try await cancelled.value }
         q.put(5)

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import ThreadingTestSupport
 
 @testable import Threading
 
@@ -84,7 +85,7 @@ struct ThreadPoolExecutorTests {
         let pool = try ThreadPoolExecutor(maxWorkers: 4)
         for i in 0..<5 {
             #expect(try pool.submit { i * 2 }.result(timeout: Delay.bound) == i * 2)
-            #expect(eventually { pool.core.counts.idle == 1 })
+            waitUntil("pool.core.counts.idle == 1") { pool.core.counts.idle == 1 }
         }
         #expect(pool.core.counts.started == 1)
         pool.shutdown()
@@ -153,7 +154,7 @@ struct ThreadPoolExecutorTests {
             guard case .broken = error else { throw error }  // already broken: also fine
         }
         // From now on submit throws the same error.
-        #expect(eventually { pool.core.isClosed })
+        waitUntil("pool.core.isClosed") { pool.core.isClosed }
         #expect {
             _ = try pool.submit { 2 }
         } throws: { error in
@@ -269,7 +270,7 @@ struct ThreadPoolExecutorTests {
         #expect(core != nil)
         pool = nil
         // The workers exit and nothing keeps the pool's core alive (no cycle with its threads).
-        #expect(eventually { core == nil })
+        waitUntil("core == nil") { core == nil }
     }
 
     // MARK: withThreadPool

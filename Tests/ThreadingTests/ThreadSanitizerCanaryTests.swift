@@ -1,13 +1,6 @@
 import Foundation
 import Testing
-
-/// Whether this test bundle was built with `--sanitize=thread`: the TSan runtime is then
-/// linked into the process.
-let builtWithThreadSanitizer: Bool = {
-    guard let process = dlopen(nil, RTLD_NOW) else { return false }
-    defer { dlclose(process) }
-    return dlsym(process, "__tsan_init") != nil
-}()
+import ThreadingTestSupport
 
 /// Proves that CI's ThreadSanitizer step can still fail: the `TSanCanary` program races on
 /// purpose, and TSan, run with the options CI gives it (`TSAN_OPTIONS`, suppressions
