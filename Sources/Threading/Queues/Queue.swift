@@ -24,6 +24,25 @@
 /// and drained (or the task is cancelled); `for item in queue.items` does the same,
 /// blocking the thread. Neither calls `taskDone()`.
 ///
+/// **Ending a consumer**: let the producer call `shutdown()` when it is done, and let the
+/// consumer iterate:
+///
+/// ```swift
+/// let producer = OSThread {
+///     defer { queue.shutdown() }       // however the producer leaves
+///     for item in work { try queue.put(item) }
+/// }
+/// let consumer = OSThread {
+///     for item in queue.items { handle(item) }   // ends once shut down and drained
+/// }
+/// ```
+///
+/// Do not end it with a flag and an empty check, as in
+/// `while !event.isSet || !queue.isEmpty { try queue.get() }`: the consumer can pass the
+/// check while the flag is clear, then the producer sees the flag and leaves without
+/// another put, and `get()` waits forever (a race, not a rare one). A timed get only
+/// bounds that wait.
+///
 /// A call that fails (timeout, `full`/`empty`, shutdown, cancellation) leaves the queue
 /// unchanged: the item is not put, or no item is taken.
 ///
