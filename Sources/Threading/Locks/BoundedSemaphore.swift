@@ -59,6 +59,10 @@ public final class BoundedSemaphore: Sendable, CustomStringConvertible {
 
     /// Blocks at most `timeout` for a permit; `true` when it got one, `false` when the time
     /// ran out (a result, not an error). Throws `.invalidArgument` for a negative timeout.
+    @available(
+        *, noasync,
+        message: "blocks the thread up to `timeout`; use `await acquire()`, which does not block a thread"
+    )
     public func acquire(timeout: Duration) throws -> Bool {
         try state.acquire(timeout: timeout, semaphore: self)
     }

@@ -46,6 +46,10 @@ public final class Event: Sendable {
     /// Blocks until the flag is set or `timeout` passes; returns `true` if it was set
     /// (by the time of return, or by the `set()` that woke this waiter), `false` on
     /// timeout. Throws `.invalidArgument` for a negative timeout.
+    @available(
+        *, noasync,
+        message: "blocks the thread up to `timeout`; use `await wait()`, which does not block a thread"
+    )
     public func wait(timeout: Duration) throws -> Bool {
         try checkTimeout(timeout)
         return blockingWait(deadline: .after(timeout))

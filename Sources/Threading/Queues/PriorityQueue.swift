@@ -72,6 +72,10 @@ public final class PriorityQueue<Element: Sendable & Comparable>: Sendable {
     /// `QueueError.shutDown` when the queue is or becomes shut down, and
     /// `ThreadingError.invalidArgument` for a negative timeout. On any throw the item is
     /// not put.
+    @available(
+        *, noasync,
+        message: "blocks the thread up to `timeout`; use `await put(_:)`, which does not block a thread"
+    )
     public func put(_ item: Element, timeout: Duration) throws {
         try checkTimeout(timeout)
         try storage.put(item, deadline: .after(timeout))
@@ -109,6 +113,10 @@ public final class PriorityQueue<Element: Sendable & Comparable>: Sendable {
     /// Throws `QueueError.empty` when the time runs out with no item,
     /// `QueueError.shutDown` once the queue is shut down and drained, and
     /// `ThreadingError.invalidArgument` for a negative timeout.
+    @available(
+        *, noasync,
+        message: "blocks the thread up to `timeout`; use `await get()`, which does not block a thread"
+    )
     public func get(timeout: Duration) throws -> Element {
         try checkTimeout(timeout)
         return try storage.get(deadline: .after(timeout))

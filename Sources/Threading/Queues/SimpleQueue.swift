@@ -48,6 +48,10 @@ public final class SimpleQueue<Element: Sendable>: Sendable {
     /// Removes and returns the item at the front, blocking at most `timeout`. Throws
     /// `QueueError.empty` when the time runs out, `ThreadingError.invalidArgument` for a
     /// negative timeout.
+    @available(
+        *, noasync,
+        message: "blocks the thread up to `timeout`; use `await get()`, which does not block a thread"
+    )
     public func get(timeout: Duration) throws -> Element {
         try checkTimeout(timeout)
         return try storage.get(deadline: .after(timeout))
