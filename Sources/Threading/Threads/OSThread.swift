@@ -16,7 +16,7 @@ import CThreadingShims
 /// started non-daemon thread; daemon threads are simply ended with the process.
 ///
 /// An error thrown out of the body goes to the except hook (by default one line
-/// `Exception in thread NAME: ERROR` on standard error) and affects no other thread.
+/// `Exception in thread NAME: TYPE: ERROR`, the error's type named as in Python's traceback, on standard error) and affects no other thread.
 ///
 /// Happens-before: `start()` → the body's first line; the body's last line → `join()`
 /// returning.
