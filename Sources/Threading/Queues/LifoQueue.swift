@@ -91,8 +91,13 @@ public final class LifoQueue<Element: Sendable>: Sendable {
     /// Ends when there is room, throws `QueueError.shutDown` when the queue is shut down,
     /// or `CancellationError` when the task is cancelled before the item is put (a
     /// cancelled task never puts; a wake-up it received passes to the next putter).
+    ///
+    /// Cancellation is checked on every call, even when it could proceed at once, and every
+    /// 64th async call on a thread ends with a `Task.yield()` (see *Cancellation and
+    /// fairness* on `Queue`).
     public func put(_ item: Element) async throws {
         try await storage.put(item)
+        await FairnessYield.yieldIfDue()
     }
 
     /// Removes and returns the item put last, blocking while the queue is empty.
@@ -134,8 +139,14 @@ public final class LifoQueue<Element: Sendable>: Sendable {
     /// Throws `QueueError.shutDown` once the queue is shut down and drained, or
     /// `CancellationError` when the task is cancelled first (a cancelled task never takes
     /// an item; one that a put had woken passes the wake-up to the next getter).
+    ///
+    /// Cancellation is checked on every call, even when it could proceed at once, and every
+    /// 64th async call on a thread ends with a `Task.yield()` (see *Cancellation and
+    /// fairness* on `Queue`).
     public func get() async throws -> Element {
-        try await storage.get()
+        let item = try await storage.get()
+        await FairnessYield.yieldIfDue()
+        return item
     }
 
     /// Marks one item got earlier as processed. When every item put has been marked,

@@ -46,6 +46,16 @@
 /// A call that fails (timeout, `full`/`empty`, shutdown, cancellation) leaves the queue
 /// unchanged: the item is not put, or no item is taken.
 ///
+/// **Cancellation and fairness** (the promise of every async twin of the package's
+/// queues, `Event` and semaphores): each call checks `Task.isCancelled` first, even when
+/// an item (or room, a permit, a set flag) is ready, and throws `CancellationError`
+/// without taking anything. A call that finds what it needs returns without suspending;
+/// so that a loop which always finds items ready still gives its thread up, every 64th
+/// async call on a thread ends with `await Task.yield()` (after the item is taken: the
+/// yield cannot lose it). A consumer loop thus sees its cancellation at its next call, and
+/// the code that cancels it gets a chance to run within 64 items even on a one-thread
+/// executor.
+///
 /// `count`, `isEmpty` and `isFull` are snapshots: another thread may change the queue
 /// before the caller looks at the answer.
 ///
@@ -115,8 +125,13 @@ public final class Queue<Element: Sendable>: Sendable {
     /// Ends when there is room, throws `QueueError.shutDown` when the queue is shut down,
     /// or `CancellationError` when the task is cancelled before the item is put (a
     /// cancelled task never puts; a wake-up it received passes to the next putter).
+    ///
+    /// Cancellation is checked on every call, even when it could proceed at once, and every
+    /// 64th async call on a thread ends with a `Task.yield()` (see *Cancellation and
+    /// fairness* on `Queue`).
     public func put(_ item: Element) async throws {
         try await storage.put(item)
+        await FairnessYield.yieldIfDue()
     }
 
     /// Removes and returns the item at the front, blocking while the queue is empty.
@@ -158,8 +173,14 @@ public final class Queue<Element: Sendable>: Sendable {
     /// Throws `QueueError.shutDown` once the queue is shut down and drained, or
     /// `CancellationError` when the task is cancelled first (a cancelled task never takes
     /// an item; one that a put had woken passes the wake-up to the next getter).
+    ///
+    /// Cancellation is checked on every call, even when it could proceed at once, and every
+    /// 64th async call on a thread ends with a `Task.yield()` (see *Cancellation and
+    /// fairness* on `Queue`).
     public func get() async throws -> Element {
-        try await storage.get()
+        let item = try await storage.get()
+        await FairnessYield.yieldIfDue()
+        return item
     }
 
     /// Marks one item got earlier as processed. When every item put has been marked,
