@@ -62,6 +62,19 @@ let package = Package(
             dependencies: ["Threading", "Multiprocessing"],
             swiftSettings: strict
         ),
+        // The README's first programs, built by `swift build` and run by ExamplesTests.
+        .executableTarget(
+            name: "ProducerConsumer", dependencies: ["Threading"], path: "Examples/ProducerConsumer",
+            swiftSettings: strict),
+        .executableTarget(
+            name: "ParallelChecksum", dependencies: ["Threading"], path: "Examples/ParallelChecksum",
+            swiftSettings: strict),
+        .executableTarget(
+            name: "ThreadsToTasks", dependencies: ["Threading"], path: "Examples/ThreadsToTasks",
+            swiftSettings: strict),
+        .executableTarget(
+            name: "PrimeCount", dependencies: ["Multiprocessing"], path: "Examples/PrimeCount",
+            swiftSettings: strict),
         .testTarget(
             name: "ThreadingTests",
             dependencies: ["Threading", "ThreadingExitProbe"],
@@ -74,7 +87,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ThreadLabTests",
-            dependencies: ["ThreadLab", "threadlab"],
+            dependencies: [
+                "ThreadLab", "threadlab", "ProducerConsumer", "ParallelChecksum", "ThreadsToTasks",
+                "PrimeCount",
+            ],
             swiftSettings: strict
         ),
     ]
