@@ -17,6 +17,8 @@ struct ExamplesTests {
         try #require(FileManager.default.isExecutableFile(atPath: path), "no example at \(path)")
         let result = try ChildProcess.run(path, arguments, timeout: bound)
         #expect(!result.timedOut, "\(name) was still running after \(bound)")
+        // Built with --sanitize=thread, the example reports races on its own stderr.
+        #expect(!result.standardError.contains("WARNING: ThreadSanitizer"), "\(result.standardError)")
         return result
     }
 

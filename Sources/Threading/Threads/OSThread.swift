@@ -60,6 +60,7 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
     /// - Parameters:
     ///   - name: defaults to `Thread-N`, N counting from 1.
     ///   - daemon: defaults to whether the creating thread is a daemon.
+    ///   - body: what the thread runs; an error it throws goes to the except hook.
     public init(name: String? = nil, daemon: Bool? = nil, _ body: @escaping @Sendable () throws -> Void) {
         self.body = body
         isDaemon = daemon ?? OSThread.current.isDaemon
