@@ -4,8 +4,9 @@ import Testing
 @testable import ThreadLab
 
 /// The programs in `Examples/`, run as child processes with a bound: each must exit 0
-/// and print what its docs promise.
-@Suite(.timeLimit(.minutes(10)))
+/// and print what its docs promise. One at a time: each blocks a test thread while its
+/// child runs, and the children (a process pool among them) load the shared cores.
+@Suite(.serialized, .timeLimit(.minutes(10)))
 struct ExamplesTests {
     /// A bound no healthy run comes near (the slowest, under ThreadSanitizer, takes
     /// seconds); a hang is killed and fails the test instead of stalling the suite.
