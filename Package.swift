@@ -75,6 +75,19 @@ let package = Package(
             path: "Tests/ThreadingTestSupport",
             swiftSettings: strict
         ),
+        // The README's first programs, built by `swift build` and run by ExamplesTests.
+        .executableTarget(
+            name: "ProducerConsumer", dependencies: ["Threading"], path: "Examples/ProducerConsumer",
+            swiftSettings: strict),
+        .executableTarget(
+            name: "ParallelChecksum", dependencies: ["Threading"], path: "Examples/ParallelChecksum",
+            swiftSettings: strict),
+        .executableTarget(
+            name: "ThreadsToTasks", dependencies: ["Threading"], path: "Examples/ThreadsToTasks",
+            swiftSettings: strict),
+        .executableTarget(
+            name: "PrimeCount", dependencies: ["Multiprocessing"], path: "Examples/PrimeCount",
+            swiftSettings: strict),
         .testTarget(
             name: "ThreadingTests",
             dependencies: ["Threading", "ThreadingTestSupport", "ThreadingExitProbe", "TSanCanary"],
@@ -87,7 +100,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ThreadLabTests",
-            dependencies: ["ThreadLab", "ThreadingTestSupport", "threadlab"],
+            dependencies: [
+                "ThreadLab", "ThreadingTestSupport", "threadlab", "ProducerConsumer", "ParallelChecksum",
+                "ThreadsToTasks",
+                "PrimeCount",
+            ],
             swiftSettings: strict
         ),
     ]

@@ -5,7 +5,7 @@
 //   ThreadingExitProbe nondaemon   the same with a non-daemon worker: the process waits
 //                                  for it, so "worker finished" is printed
 //   ThreadingExitProbe except      a worker throws: the default except hook prints
-//                                  "Exception in thread NAME: ERROR" and the process exits 0
+//                                  "Exception in thread NAME: TYPE: ERROR" and the process exits 0
 //   ThreadingExitProbe main        what the main thread knows about itself (tests can
 //                                  only run on other threads)
 //   ThreadingExitProbe log         ThreadLogHandler.bootstrap() twice (the second call

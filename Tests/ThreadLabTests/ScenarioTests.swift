@@ -81,8 +81,10 @@ struct ScenarioTests {
         #expect(result.verdict.outcome == .expected)
     }
 
-    @Test func producerConsumerConservesItemsAndKeepsTheBound() throws {
-        let result = try ProducerConsumerScenario.run(quietContext(), runFor: .milliseconds(60))
+    @Test func producerConsumerShowsTheTutorialHangAndConservesItemsWithShutdown() throws {
+        let result = try ProducerConsumerScenario.run(
+            quietContext(), runFor: .milliseconds(60), hangBound: .milliseconds(50))
+        #expect(result.tutorialLoopHung)
         #expect(result.produced > 0)
         #expect(result.produced == result.consumed)
         #expect(result.maxSize <= 10)

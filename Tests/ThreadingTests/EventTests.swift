@@ -129,7 +129,7 @@ struct EventTests {
             try await event.wait()
         }
         // The task is suspended on the event; cancel it.
-        #expect(try await inTask { try listed.wait(timeout: Delay.bound) }.value)
+        #expect(try await inTask { try waitedFor(listed) }.value)
         await waitUntil("the task waits") { event.waitingCount == 1 }
         waiting.cancel()
         await #expect(throws: CancellationError.self) { try await waiting.value }

@@ -310,7 +310,7 @@ struct SemaphoreTests {
         }
         await waitUntil("the thread is listed") { semaphore.waiterCount == 1 }
         try await inTask { try semaphore.release(1) }.value
-        #expect(try acquired.wait(timeout: Delay.bound))
+        #expect(try waitedFor(acquired))
         try joinAll([waiter])
     }
 

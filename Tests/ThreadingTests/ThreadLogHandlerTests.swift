@@ -67,4 +67,24 @@ struct ThreadLogHandlerTests {
         #expect(a.logLevel == .info)
         #expect(a.label == "a")
     }
+
+    /// The stream is a parameter; a custom one receives each finished line.
+    @Test func customStreamReceivesTheLines() {
+        let lines = StateLock<[String]>([])
+        let logger = Logger(label: "custom") { label in
+            ThreadLogHandler(label: label, stream: .custom { line in lines.withLock { $0.append(line) } })
+        }
+        logger.info("to my stream")
+        let got = lines.withLock { $0 }
+        #expect(got.count == 1)
+        #expect(got.first?.hasSuffix("] to my stream\n") == true)
+    }
+
+    /// The default except hook names the error's type, as Python's traceback line does.
+    @Test func exceptLineNamesTheErrorsType() {
+        let thread = OSThread(name: "reader-1", daemon: true) {}
+        #expect(
+            ThreadRegistry.exceptLine(QueueError.shutDown, in: thread)
+                == "Exception in thread reader-1: QueueError: the queue is shut down\n")
+    }
 }

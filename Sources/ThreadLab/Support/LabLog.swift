@@ -24,7 +24,8 @@ package final class LabLog: Sendable {
         if quiet {
             output = .quiet
         } else {
-            ThreadLogHandler.bootstrap()
+            // The lab's log lines and verdicts share standard output, in order.
+            ThreadLogHandler.bootstrap(stream: .standardOutput)
             output = .console(Logger(label: "threadlab"))
         }
     }

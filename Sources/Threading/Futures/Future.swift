@@ -83,6 +83,10 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
     /// Blocks at most `timeout` for the future to be done; as `result()`, and throws
     /// `TimeoutError` when the time runs out first (the work goes on). Throws
     /// `.invalidArgument` for a negative timeout.
+    @available(
+        *, noasync,
+        message: "blocks the thread up to `timeout`; use `await value`, which does not block a thread"
+    )
     public func result(timeout: Duration) throws -> Value {
         try checkTimeout(timeout)
         if let outcome { return try outcome.get() }
@@ -109,6 +113,10 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
 
     /// As `exception()`, waiting at most `timeout`; throws `TimeoutError` when the time
     /// runs out first and `.invalidArgument` for a negative timeout.
+    @available(
+        *, noasync,
+        message: "blocks the thread up to `timeout`; use `await value`, which does not block a thread"
+    )
     public func exception(timeout: Duration) throws -> (any Error)? {
         try checkTimeout(timeout)
         if let outcome { return outcome.error }

@@ -23,6 +23,11 @@ public protocol PoolExecutor: AnyObject, Sendable {
 
 extension PoolExecutor {
     /// `shutdown(wait: true, cancelFutures: false)`: returns once all submitted work is done.
+    @available(
+        *, noasync,
+        message:
+            "blocks the thread until all submitted work is done; in async code call `shutdown(wait: false)` and await the futures"
+    )
     public func shutdown() {
         shutdown(wait: true, cancelFutures: false)
     }
@@ -36,6 +41,11 @@ extension PoolExecutor {
     /// an error or a timeout, every item whose result was not returned is cancelled (those
     /// already running finish, their results dropped). Throws `.invalidArgument` for a
     /// negative timeout, and what `submit` throws (after cancelling what was submitted).
+    @available(
+        *, noasync,
+        message:
+            "blocks the thread until every result is in; in async code submit, then `await` each future's `value`"
+    )
     public func map<S: Sequence, T: Sendable>(
         _ items: S, timeout: Duration? = nil,
         _ transform: @escaping @Sendable (S.Element) throws -> T

@@ -10,6 +10,7 @@ import Synchronization
 /// means no limit.
 ///
 /// Happens-before: the work of every future in `done` → this call returning.
+@available(*, noasync, message: "blocks the thread; in async code use `for try await f in asCompleted(…)`")
 public func wait<T>(
     _ futures: [Future<T>], timeout: Duration? = nil,
     returnWhen: ReturnWhen = .allCompleted

@@ -55,6 +55,11 @@ public final class Barrier: Sendable, CustomStringConvertible {
 
     /// Waits for the other parties, at most the barrier's default `timeout` if it has one;
     /// returns the arrival index. Throws `BrokenBarrierError` as described on the type.
+    @available(
+        *, noasync,
+        message:
+            "blocks the thread until every party arrives; Barrier has no async twin: in async code use a task group"
+    )
     public func wait() throws -> Int {
         try wait(deadline: .after(timeout))
     }
@@ -62,6 +67,11 @@ public final class Barrier: Sendable, CustomStringConvertible {
     /// Waits at most `timeout` for the other parties; returns the arrival index. When the
     /// time runs out the barrier breaks and this call throws `BrokenBarrierError`, as do the
     /// other waiting parties. Throws `.invalidArgument` for a negative timeout.
+    @available(
+        *, noasync,
+        message:
+            "blocks the thread until every party arrives; Barrier has no async twin: in async code use a task group"
+    )
     public func wait(timeout: Duration) throws -> Int {
         try checkTimeout(timeout)
         return try wait(deadline: .after(timeout))

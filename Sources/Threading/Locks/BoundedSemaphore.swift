@@ -48,8 +48,13 @@ public final class BoundedSemaphore: Sendable, CustomStringConvertible {
     /// Suspends the calling task until it gets a permit, holding no thread. A cancelled
     /// task stops waiting and throws `CancellationError` without taking a permit (one a
     /// release already handed it is kept: then it returns normally).
+    ///
+    /// Cancellation is checked on every call, even when it could proceed at once, and every
+    /// 64th async call on a thread ends with a `Task.yield()` (see *Cancellation and
+    /// fairness* on `Queue`).
     public func acquire() async throws {
         try await state.acquireAsync()
+        await FairnessYield.yieldIfDue()
     }
 
     /// Takes a permit if one is free; never blocks.
@@ -59,6 +64,10 @@ public final class BoundedSemaphore: Sendable, CustomStringConvertible {
 
     /// Blocks at most `timeout` for a permit; `true` when it got one, `false` when the time
     /// ran out (a result, not an error). Throws `.invalidArgument` for a negative timeout.
+    @available(
+        *, noasync,
+        message: "blocks the thread up to `timeout`; use `await acquire()`, which does not block a thread"
+    )
     public func acquire(timeout: Duration) throws -> Bool {
         try state.acquire(timeout: timeout, semaphore: self)
     }

@@ -57,6 +57,11 @@ public final class Condition: Lockable, CustomStringConvertible {
     /// Releases the lock, blocks until a `notify` picks this thread, and re-acquires the
     /// lock. Throws `.notOwner` (without waiting) when the calling thread does not hold
     /// the lock.
+    @available(
+        *, noasync,
+        message:
+            "blocks the thread; in async code wait for an `Event`, a `Semaphore` or a `Queue` with `await`"
+    )
     public func wait() throws {
         _ = try wait(deadline: .never)
     }
@@ -65,6 +70,11 @@ public final class Condition: Lockable, CustomStringConvertible {
     /// when the time ran out (a result, not an error). The lock is re-acquired either way.
     /// Throws `.notOwner` when the lock is not held, `.invalidArgument` for a negative
     /// timeout.
+    @available(
+        *, noasync,
+        message:
+            "blocks the thread; in async code wait for an `Event`, a `Semaphore` or a `Queue` with `await`"
+    )
     public func wait(timeout: Duration) throws -> Bool {
         try checkTimeout(timeout)
         return try wait(deadline: .after(timeout))
@@ -73,6 +83,11 @@ public final class Condition: Lockable, CustomStringConvertible {
     /// Waits until `predicate` returns `true`: checks it first, then after every wake-up,
     /// always holding the lock. Throws `.notOwner` when the lock is not held (checked
     /// before the predicate runs, since the predicate reads state the lock guards).
+    @available(
+        *, noasync,
+        message:
+            "blocks the thread; in async code wait for an `Event`, a `Semaphore` or a `Queue` with `await`"
+    )
     public func wait(until predicate: () -> Bool) throws {
         _ = try wait(until: predicate, deadline: .never)
     }
@@ -80,6 +95,11 @@ public final class Condition: Lockable, CustomStringConvertible {
     /// Like `wait(until:)`, but gives up after `timeout`; returns the predicate's last value
     /// (`false` means the time ran out first). Throws `.notOwner` when the lock is not held,
     /// `.invalidArgument` for a negative timeout.
+    @available(
+        *, noasync,
+        message:
+            "blocks the thread; in async code wait for an `Event`, a `Semaphore` or a `Queue` with `await`"
+    )
     public func wait(until predicate: () -> Bool, timeout: Duration) throws -> Bool {
         try checkTimeout(timeout)
         return try wait(until: predicate, deadline: .after(timeout))

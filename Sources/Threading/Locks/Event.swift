@@ -46,6 +46,10 @@ public final class Event: Sendable {
     /// Blocks until the flag is set or `timeout` passes; returns `true` if it was set
     /// (by the time of return, or by the `set()` that woke this waiter), `false` on
     /// timeout. Throws `.invalidArgument` for a negative timeout.
+    @available(
+        *, noasync,
+        message: "blocks the thread up to `timeout`; use `await wait()`, which does not block a thread"
+    )
     public func wait(timeout: Duration) throws -> Bool {
         try checkTimeout(timeout)
         return blockingWait(deadline: .after(timeout))
@@ -71,11 +75,16 @@ public final class Event: Sendable {
 
     /// Suspends the calling task until the flag is set, holding no thread. A cancelled
     /// task stops waiting and throws `CancellationError`.
+    ///
+    /// Cancellation is checked on every call, even when it could proceed at once, and every
+    /// 64th async call on a thread ends with a `Task.yield()` (see *Cancellation and
+    /// fairness* on `Queue`).
     public func wait() async throws {
         try await suspendAsWaiter { waiter in
             state.withLock { state in Task.isCancelled ? .cancelled : state.wait(waiter) }
         } withdraw: { id in
             state.withLock { $0.withdraw(id: id) }
         }
+        await FairnessYield.yieldIfDue()
     }
 }

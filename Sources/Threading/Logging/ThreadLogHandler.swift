@@ -8,31 +8,58 @@ import Synchronization
 #endif
 
 /// A swift-log handler that prints `HH:mm:ss.SSS [thread name] message` to standard
-/// output, like the tutorial's `logging.basicConfig(format="%(asctime)s: %(message)s")`
-/// with the thread's name (`OSThread.current.name`) added.
+/// error (or the stream you choose), like the tutorial's
+/// `logging.basicConfig(format="%(asctime)s: %(message)s")` with the thread's name
+/// (`OSThread.current.name`) added. Standard error is Python's `logging` default too, so a
+/// program's own output on standard output stays clean.
 ///
 /// The time is local, with milliseconds. Metadata, if any, follows the message as
 /// `key=value` pairs. Each line is written with one `write(2)`, so lines from several
 /// threads never interleave. Messages below `logLevel` are dropped (swift-log's `Logger`
 /// checks the level before calling the handler).
 ///
-/// Install it once, first thing in `main`: `ThreadLogHandler.bootstrap()`.
+/// Install it once, first thing in `main`: `ThreadLogHandler.bootstrap()`, or
+/// `ThreadLogHandler.bootstrap(stream: .standardOutput)` to log to standard output.
+/// Logging never blocks on other threads beyond the one `write(2)` (or the `stdout`
+/// stream's lock, for `.standardOutput`).
 public struct ThreadLogHandler: LogHandler {
+    /// Where a handler writes its lines, Python's `StreamHandler(stream)`.
+    public enum Stream: Sendable {
+        /// File descriptor 2, one `write(2)` per line: Python's default.
+        case standardError
+        /// The C `stdout` stream that `print` uses, flushed after every line, so log lines
+        /// and printed lines keep their order.
+        case standardOutput
+        /// Each finished line (with its newline) handed to a function of yours.
+        case custom(@Sendable (String) -> Void)
+
+        var write: @Sendable (String) -> Void {
+            switch self {
+            case .standardError: StandardError.write
+            case .standardOutput: StandardOutput.write
+            case .custom(let write): write
+            }
+        }
+    }
+
     /// The label of the logger this handler serves (not printed).
     public let label: String
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
     public var metadataProvider: Logger.MetadataProvider?
     /// Where finished lines go; tests capture them.
-    var output: @Sendable (String) -> Void = StandardOutput.write
+    var output: @Sendable (String) -> Void
 
-    /// A handler for the logger labelled `label`, showing messages at `logLevel` and above.
+    /// A handler for the logger labelled `label`, showing messages at `logLevel` and above
+    /// on `stream` (standard error unless told otherwise).
     public init(
-        label: String, logLevel: Logger.Level = .info, metadataProvider: Logger.MetadataProvider? = nil
+        label: String, logLevel: Logger.Level = .info, metadataProvider: Logger.MetadataProvider? = nil,
+        stream: Stream = .standardError
     ) {
         self.label = label
         self.logLevel = logLevel
         self.metadataProvider = metadataProvider
+        self.output = stream.write
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -54,18 +81,20 @@ public struct ThreadLogHandler: LogHandler {
 
     private static let installed = Atomic<Bool>(false)
 
-    /// Makes every `Logger` of the process use a `ThreadLogHandler` at `logLevel`.
+    /// Makes every `Logger` of the process use a `ThreadLogHandler` at `logLevel`,
+    /// writing to `stream` (standard error by default, as Python's `logging`).
     ///
     /// swift-log allows `LoggingSystem.bootstrap` once per process; this calls it only the
     /// first time and ignores later calls, so it is safe from tests and libraries. Returns
     /// whether this call installed the handler.
     @discardableResult
-    public static func bootstrap(logLevel: Logger.Level = .info) -> Bool {
+    public static func bootstrap(logLevel: Logger.Level = .info, stream: Stream = .standardError) -> Bool {
         guard
             installed.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing)
                 .exchanged
         else { return false }
-        LoggingSystem.bootstrap { label in ThreadLogHandler(label: label, logLevel: logLevel) }
+        LoggingSystem.bootstrap { label in ThreadLogHandler(label: label, logLevel: logLevel, stream: stream)
+        }
         return true
     }
 

@@ -72,6 +72,10 @@ public final class PriorityQueue<Element: Sendable & Comparable>: Sendable {
     /// `QueueError.shutDown` when the queue is or becomes shut down, and
     /// `ThreadingError.invalidArgument` for a negative timeout. On any throw the item is
     /// not put.
+    @available(
+        *, noasync,
+        message: "blocks the thread up to `timeout`; use `await put(_:)`, which does not block a thread"
+    )
     public func put(_ item: Element, timeout: Duration) throws {
         try checkTimeout(timeout)
         try storage.put(item, deadline: .after(timeout))
@@ -89,8 +93,13 @@ public final class PriorityQueue<Element: Sendable & Comparable>: Sendable {
     /// Ends when there is room, throws `QueueError.shutDown` when the queue is shut down,
     /// or `CancellationError` when the task is cancelled before the item is put (a
     /// cancelled task never puts; a wake-up it received passes to the next putter).
+    ///
+    /// Cancellation is checked on every call, even when it could proceed at once, and every
+    /// 64th async call on a thread ends with a `Task.yield()` (see *Cancellation and
+    /// fairness* on `Queue`).
     public func put(_ item: Element) async throws {
         try await storage.put(item)
+        await FairnessYield.yieldIfDue()
     }
 
     /// Removes and returns the smallest item, blocking while the queue is empty.
@@ -109,6 +118,10 @@ public final class PriorityQueue<Element: Sendable & Comparable>: Sendable {
     /// Throws `QueueError.empty` when the time runs out with no item,
     /// `QueueError.shutDown` once the queue is shut down and drained, and
     /// `ThreadingError.invalidArgument` for a negative timeout.
+    @available(
+        *, noasync,
+        message: "blocks the thread up to `timeout`; use `await get()`, which does not block a thread"
+    )
     public func get(timeout: Duration) throws -> Element {
         try checkTimeout(timeout)
         return try storage.get(deadline: .after(timeout))
@@ -128,8 +141,14 @@ public final class PriorityQueue<Element: Sendable & Comparable>: Sendable {
     /// Throws `QueueError.shutDown` once the queue is shut down and drained, or
     /// `CancellationError` when the task is cancelled first (a cancelled task never takes
     /// an item; one that a put had woken passes the wake-up to the next getter).
+    ///
+    /// Cancellation is checked on every call, even when it could proceed at once, and every
+    /// 64th async call on a thread ends with a `Task.yield()` (see *Cancellation and
+    /// fairness* on `Queue`).
     public func get() async throws -> Element {
-        try await storage.get()
+        let item = try await storage.get()
+        await FairnessYield.yieldIfDue()
+        return item
     }
 
     /// Marks one item got earlier as processed. When every item put has been marked,

@@ -24,8 +24,37 @@
 /// and drained (or the task is cancelled); `for item in queue.items` does the same,
 /// blocking the thread. Neither calls `taskDone()`.
 ///
+/// **Ending a consumer**: let the producer call `shutdown()` when it is done, and let the
+/// consumer iterate:
+///
+/// ```swift
+/// let producer = OSThread {
+///     defer { queue.shutdown() }       // however the producer leaves
+///     for item in work { try queue.put(item) }
+/// }
+/// let consumer = OSThread {
+///     for item in queue.items { handle(item) }   // ends once shut down and drained
+/// }
+/// ```
+///
+/// Do not end it with a flag and an empty check, as in
+/// `while !event.isSet || !queue.isEmpty { try queue.get() }`: the consumer can pass the
+/// check while the flag is clear, then the producer sees the flag and leaves without
+/// another put, and `get()` waits forever (a race, not a rare one). A timed get only
+/// bounds that wait.
+///
 /// A call that fails (timeout, `full`/`empty`, shutdown, cancellation) leaves the queue
 /// unchanged: the item is not put, or no item is taken.
+///
+/// **Cancellation and fairness** (the promise of every async twin of the package's
+/// queues, `Event` and semaphores): each call checks `Task.isCancelled` first, even when
+/// an item (or room, a permit, a set flag) is ready, and throws `CancellationError`
+/// without taking anything. A call that finds what it needs returns without suspending;
+/// so that a loop which always finds items ready still gives its thread up, every 64th
+/// async call on a thread ends with `await Task.yield()` (after the item is taken: the
+/// yield cannot lose it). A consumer loop thus sees its cancellation at its next call, and
+/// the code that cancels it gets a chance to run within 64 items even on a one-thread
+/// executor.
 ///
 /// `count`, `isEmpty` and `isFull` are snapshots: another thread may change the queue
 /// before the caller looks at the answer.
@@ -75,6 +104,10 @@ public final class Queue<Element: Sendable>: Sendable {
     /// `QueueError.shutDown` when the queue is or becomes shut down, and
     /// `ThreadingError.invalidArgument` for a negative timeout. On any throw the item is
     /// not put.
+    @available(
+        *, noasync,
+        message: "blocks the thread up to `timeout`; use `await put(_:)`, which does not block a thread"
+    )
     public func put(_ item: Element, timeout: Duration) throws {
         try checkTimeout(timeout)
         try storage.put(item, deadline: .after(timeout))
@@ -92,8 +125,13 @@ public final class Queue<Element: Sendable>: Sendable {
     /// Ends when there is room, throws `QueueError.shutDown` when the queue is shut down,
     /// or `CancellationError` when the task is cancelled before the item is put (a
     /// cancelled task never puts; a wake-up it received passes to the next putter).
+    ///
+    /// Cancellation is checked on every call, even when it could proceed at once, and every
+    /// 64th async call on a thread ends with a `Task.yield()` (see *Cancellation and
+    /// fairness* on `Queue`).
     public func put(_ item: Element) async throws {
         try await storage.put(item)
+        await FairnessYield.yieldIfDue()
     }
 
     /// Removes and returns the item at the front, blocking while the queue is empty.
@@ -112,6 +150,10 @@ public final class Queue<Element: Sendable>: Sendable {
     /// Throws `QueueError.empty` when the time runs out with no item,
     /// `QueueError.shutDown` once the queue is shut down and drained, and
     /// `ThreadingError.invalidArgument` for a negative timeout.
+    @available(
+        *, noasync,
+        message: "blocks the thread up to `timeout`; use `await get()`, which does not block a thread"
+    )
     public func get(timeout: Duration) throws -> Element {
         try checkTimeout(timeout)
         return try storage.get(deadline: .after(timeout))
@@ -131,8 +173,14 @@ public final class Queue<Element: Sendable>: Sendable {
     /// Throws `QueueError.shutDown` once the queue is shut down and drained, or
     /// `CancellationError` when the task is cancelled first (a cancelled task never takes
     /// an item; one that a put had woken passes the wake-up to the next getter).
+    ///
+    /// Cancellation is checked on every call, even when it could proceed at once, and every
+    /// 64th async call on a thread ends with a `Task.yield()` (see *Cancellation and
+    /// fairness* on `Queue`).
     public func get() async throws -> Element {
-        try await storage.get()
+        let item = try await storage.get()
+        await FairnessYield.yieldIfDue()
+        return item
     }
 
     /// Marks one item got earlier as processed. When every item put has been marked,

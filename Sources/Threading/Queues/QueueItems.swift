@@ -18,7 +18,9 @@ extension ItemSource {
     /// The next item, suspending; `nil` once shut down and drained.
     func nextItem() async throws -> Element? {
         do {
-            return try await get()
+            let item = try await get()
+            await FairnessYield.yieldIfDue()
+            return item
         } catch QueueError.shutDown {
             return nil
         }
@@ -62,8 +64,10 @@ public struct QueueItems<Element: Sendable>: Sequence, Sendable {
 ///
 /// Each step calls the queue's `await get()`: it suspends while the queue is empty,
 /// returns `nil` (ending the loop) once the queue is shut down and drained, and throws
-/// `CancellationError` when the task is cancelled while waiting (no item is taken then).
-/// It does not call `taskDone()`.
+/// `CancellationError` when the task is cancelled (checked at every step, even when an
+/// item is ready; no item is taken then). Every 64th step on a thread ends with
+/// `await Task.yield()`, so a loop that always finds items still lets other tasks run (see
+/// *Cancellation and fairness* on `Queue`). It does not call `taskDone()`.
 public struct QueueAsyncIterator<Element: Sendable>: AsyncIteratorProtocol {
     let source: any ItemSource<Element>
 

@@ -48,6 +48,10 @@ public final class SimpleQueue<Element: Sendable>: Sendable {
     /// Removes and returns the item at the front, blocking at most `timeout`. Throws
     /// `QueueError.empty` when the time runs out, `ThreadingError.invalidArgument` for a
     /// negative timeout.
+    @available(
+        *, noasync,
+        message: "blocks the thread up to `timeout`; use `await get()`, which does not block a thread"
+    )
     public func get(timeout: Duration) throws -> Element {
         try checkTimeout(timeout)
         return try storage.get(deadline: .after(timeout))
@@ -64,7 +68,13 @@ public final class SimpleQueue<Element: Sendable>: Sendable {
     /// Removes and returns the item at the front, suspending the task (holding no
     /// thread) while the queue is empty. Throws `CancellationError` when the task is
     /// cancelled first (a cancelled task never takes an item).
+    ///
+    /// Cancellation is checked on every call, even when it could proceed at once, and every
+    /// 64th async call on a thread ends with a `Task.yield()` (see *Cancellation and
+    /// fairness* on `Queue`).
     public func get() async throws -> Element {
-        try await storage.get()
+        let item = try await storage.get()
+        await FairnessYield.yieldIfDue()
+        return item
     }
 }

@@ -16,7 +16,7 @@ import CThreadingShims
 /// started non-daemon thread; daemon threads are simply ended with the process.
 ///
 /// An error thrown out of the body goes to the except hook (by default one line
-/// `Exception in thread NAME: ERROR` on standard error) and affects no other thread.
+/// `Exception in thread NAME: TYPE: ERROR`, the error's type named as in Python's traceback, on standard error) and affects no other thread.
 ///
 /// Happens-before: `start()` → the body's first line; the body's last line → `join()`
 /// returning.
@@ -27,6 +27,19 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
         /// The pthread to reap: set by `start()`, taken by the first `join` that sees the
         /// thread finished (or by `deinit`, which detaches it).
         var unreaped: ThreadShim.Handle? = nil
+        /// Tasks suspended in `await join()`, resumed when the thread finishes.
+        var joiners = WaitList<Waiter>()
+
+        var isFinished: Bool {
+            if case .finished = lifecycle { return true }
+            return false
+        }
+
+        /// The thread finished: hands back the joiners to resume.
+        mutating func finish() -> [Waiter] {
+            lifecycle.didFinish()
+            return joiners.removeAll()
+        }
     }
 
     private let attributes: StateLock<Attributes>
@@ -47,6 +60,7 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
     /// - Parameters:
     ///   - name: defaults to `Thread-N`, N counting from 1.
     ///   - daemon: defaults to whether the creating thread is a daemon.
+    ///   - body: what the thread runs; an error it throws goes to the except hook.
     public init(name: String? = nil, daemon: Bool? = nil, _ body: @escaping @Sendable () throws -> Void) {
         self.body = body
         isDaemon = daemon ?? OSThread.current.isDaemon
@@ -181,6 +195,10 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
 
     /// Blocks until the thread has finished. Throws `.notStarted` before `start()` and
     /// `.joinCurrentThread` when a thread joins itself.
+    ///
+    /// Sleeps in `pthread_join` (the first joiner) or on a futex word (any other); the
+    /// finishing thread wakes it.
+    @available(*, noasync, message: "use `try await join()`, which does not block a thread")
     public func join() throws {
         try checkJoinable()
         let wait =
@@ -202,6 +220,9 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
     /// Blocks at most `timeout`; returns `true` when the thread has finished (Python's
     /// `join(timeout)` followed by `not is_alive()`). Throws as `join()` does, and
     /// `.invalidArgument` for a negative timeout.
+    ///
+    /// Sleeps on a futex word with a deadline; the finishing thread wakes it.
+    @available(*, noasync, message: "use `try await join(timeout:)`, which does not block a thread")
     public func join(timeout: Duration) throws -> Bool {
         try checkTimeout(timeout)
         try checkJoinable()
@@ -269,15 +290,80 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
         // Python clears a thread's `threading.local` values before `join()` returns; the
         // pthread key destructors would run only after this function returns.
         ThreadLocalStorage.releaseCallingThread()
-        attributes.withLock { $0.lifecycle.didFinish() }
+        let joiners = attributes.withLock { $0.finish() }
         ThreadRegistry.didFinish(self)
         if finishedWord.exchange(1) == 2 { finishedWord.wakeAll() }
+        for joiner in joiners { joiner.resume() }
     }
 
     /// A foreign thread's slot was cleared at its exit: it is no longer alive.
     func foreignThreadDidExit() {
-        attributes.withLock { $0.lifecycle.didFinish() }
+        let joiners = attributes.withLock { $0.finish() }
         if finishedWord.exchange(1) == 2 { finishedWord.wakeAll() }
+        for joiner in joiners { joiner.resume() }
+    }
+
+    // MARK: Async join
+
+    /// How many tasks wait in `await join()`: a snapshot, for tests.
+    var joinerCount: Int { attributes.withLock { $0.joiners.count } }
+
+    /// Suspends the calling task until the thread has finished, holding no thread while
+    /// it waits: the task is listed as a joiner and the finishing thread resumes it.
+    ///
+    /// Throws `.notStarted` before `start()`, `.joinCurrentThread` when called on the
+    /// thread itself, and `CancellationError` when the task is cancelled before the thread
+    /// finishes (the thread goes on running). Happens-before: the body's last line → this
+    /// returning.
+    public func join() async throws {
+        try checkJoinable()
+        try await suspendAsWaiter { waiter in
+            attributes.withLock { attributes -> Registration in
+                if case .finished = attributes.lifecycle { return .proceed }
+                if Task.isCancelled { return .cancelled }
+                attributes.joiners.append(waiter, id: waiter.id)
+                return .listed
+            }
+        } withdraw: { id in
+            self.attributes.withLock { $0.joiners.remove(id: id) }
+        }
+        // The body has returned: pthread_join waits only for the thread's last few
+        // instructions, and frees its stack now rather than at deinit.
+        reap()
+    }
+
+    /// Suspends the calling task at most `timeout`, holding no thread; returns `true` when
+    /// the thread has finished. Throws as `await join()` does, and `.invalidArgument` for a
+    /// negative timeout.
+    ///
+    /// The task waits as a joiner (resumed by the finishing thread) while a child task
+    /// sleeps for `timeout` on the task clock; whichever ends first cancels the other. A
+    /// timeout beyond about 68 years waits without a limit.
+    public func join(timeout: Duration) async throws -> Bool {
+        try checkTimeout(timeout)
+        try checkJoinable()
+        if attributes.withLock({ $0.isFinished }) {
+            reap()
+            return true
+        }
+        if timeout.components.seconds >= Deadline.horizonSeconds {
+            try await join()
+            return true
+        }
+        return try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await self.join()
+                return true
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return false
+            }
+            // The first to end decides; the other is cancelled and its error dropped.
+            let finished = try await group.next() ?? false
+            group.cancelAll()
+            return finished
+        }
     }
 
     private func setKernelName(_ name: String) {

@@ -76,11 +76,17 @@ enum ThreadRegistry {
         books.withLock { $0.exceptHook = hook }
     }
 
+    /// The default except hook's line: `Exception in thread NAME: TYPE: DESCRIPTION`,
+    /// the error's type named as the last line of Python's traceback names it.
+    static func exceptLine(_ error: any Error, in thread: OSThread) -> String {
+        "Exception in thread \(thread.name): \(type(of: error)): \(error)\n"
+    }
+
     static func reportUncaught(_ error: any Error, in thread: OSThread) {
         if let hook = books.withLock({ $0.exceptHook }) {
             hook(thread, error)
         } else {
-            StandardError.write("Exception in thread \(thread.name): \(error)\n")
+            StandardError.write(exceptLine(error, in: thread))
         }
     }
 

@@ -36,11 +36,22 @@ public final class TimerThread: Sendable {
     /// Blocks until the timer's thread has finished (the body ran or the timer was
     /// cancelled). Throws `.notStarted` before `start()` and `.joinCurrentThread` from the
     /// body itself.
+    @available(*, noasync, message: "use `try await join()`, which does not block a thread")
     public func join() throws { try thread.join() }
+
+    /// Suspends the task until the timer's thread has finished, holding no thread. Throws
+    /// as `join()` does, and `CancellationError` when the task is cancelled first.
+    public func join() async throws { try await thread.join() }
 
     /// Blocks at most `timeout`; returns `true` when the timer's thread has finished.
     /// Throws as `join()` does, and `.invalidArgument` for a negative timeout.
+    @available(*, noasync, message: "use `try await join(timeout:)`, which does not block a thread")
     public func join(timeout: Duration) throws -> Bool { try thread.join(timeout: timeout) }
+
+    /// Suspends the task at most `timeout`, holding no thread; returns `true` when the
+    /// timer's thread has finished. Throws as `join(timeout:)` does, and
+    /// `CancellationError` when the task is cancelled first.
+    public func join(timeout: Duration) async throws -> Bool { try await thread.join(timeout: timeout) }
 
     /// Whether the timer's thread has started and not finished: a snapshot.
     public var isAlive: Bool { thread.isAlive }
