@@ -55,9 +55,13 @@ public final class ProcessPoolExecutor: Sendable {
         }
         self.maxWorkers = workers
         registered = Set(tasks.map { $0.taskName })
-        core = ProcessPoolCore(
-            workers: workers, window: ProcessPoolExecutor.window, maxTasksPerChild: maxTasksPerChild,
-            executable: executable)
+        do {
+            core = try ProcessPoolCore(
+                workers: workers, window: ProcessPoolExecutor.window, maxTasksPerChild: maxTasksPerChild,
+                executable: executable)
+        } catch {
+            throw ExecutorError.broken("cannot make the memory shared with the workers: \(error)")
+        }
         do {
             try core.start()
         } catch {
@@ -88,8 +92,9 @@ public final class ProcessPoolExecutor: Sendable {
     ///   `ExecutorError.shutDown` after `shutdown`, `ExecutorError.broken` when no worker
     ///   could be started, and the `EncodingError` of a task that cannot be encoded.
     public func submit<T: ProcessTask>(_ task: T) throws -> Future<T.Output> {
-        let completion = SingleCompletion<T.Output>()
-        try send(CollectionOfOne(task), completion: completion)
+        let ticket = JobTicket()
+        let completion = SingleCompletion<T.Output>(ticket: ticket)
+        try send(CollectionOfOne(task), completion: completion, ticket: ticket)
         return completion.future
     }
 
@@ -118,8 +123,9 @@ public final class ProcessPoolExecutor: Sendable {
             var start = 0
             while start < tasks.count {
                 let end = min(start + chunkSize, tasks.count)
-                let completion = ChunkCompletion<T.Output>(expected: end - start)
-                try send(tasks[start..<end], completion: completion)
+                let ticket = JobTicket()
+                let completion = ChunkCompletion<T.Output>(expected: end - start, ticket: ticket)
+                try send(tasks[start..<end], completion: completion, ticket: ticket)
                 futures.append(completion.future)
                 start = end
             }
@@ -161,12 +167,14 @@ public final class ProcessPoolExecutor: Sendable {
         return frame.count
     }
 
-    private func send<T: ProcessTask, C: Collection<T>>(_ tasks: C, completion: any JobCompletion) throws {
+    private func send<T: ProcessTask, C: Collection<T>>(
+        _ tasks: C, completion: any JobCompletion, ticket: JobTicket
+    ) throws {
         let name = T.taskName
         guard registered.contains(name) else { throw ProcessPoolError.unknownTask(name) }
         let id = core.nextJobID.wrappingAdd(1, ordering: .relaxed).oldValue
         var frame: [UInt8] = []
         try Wire.jobFrame(id: id, name: Array(name.utf8), tasks: tasks, into: &frame)
-        try core.submit(PoolJob(id: id, taskName: name, frame: frame, completion: completion))
+        try core.submit(PoolJob(id: id, taskName: name, frame: frame, completion: completion, ticket: ticket))
     }
 }
