@@ -8,10 +8,16 @@ import Synchronization
 /// in `main`. Tasks and results travel as length-prefixed binary messages over a Unix
 /// socket per worker; many are in flight per worker and several travel per write.
 ///
-/// Fault containment: when a worker exits, is killed or sends garbage, only the task it
-/// was running fails — with `ProcessPoolError.workerDied(pid:detail:)` — together with any
-/// it had finished but not yet answered; the tasks queued behind it go to a replacement
-/// process, which the pool starts at once. Unlike CPython, the pool stays usable.
+/// Two promises hold however many tasks are in flight:
+/// - **Nothing finished is lost.** When a worker dies (exits, is killed, crashes), only
+///   the task it was running fails, with `ProcessPoolError.workerDied(pid:detail:)`.
+///   Every task it had finished delivers its output, and every task it had not started
+///   runs on another worker — however long the dying task ran. The pool starts a
+///   replacement at once and stays usable (unlike CPython's, which breaks).
+/// - **Cancel until started.** `Future.cancel()` returns `true`, and
+///   `shutdown(cancelFutures: true)` cancels, every task that no worker has started,
+///   even one already sent to a worker: the worker skips it. A task that has started
+///   cannot be cancelled (as in CPython).
 ///
 /// Workers never outlive the pool's process: they end on `shutdown`, when the pool's
 /// process exits (end-of-file on their channel), and when it is killed
@@ -83,8 +89,8 @@ public final class ProcessPoolExecutor: Sendable {
     /// Never blocks: the task is encoded here and queued when every worker is busy.
     /// The future fails with `ProcessPoolError.remote` when `run()` threw (or the task or
     /// its output could not be decoded or encoded on the other side), `.workerDied` when
-    /// its worker died while holding it, `.unknownTask` when the worker program does not
-    /// know the type, `CancellationError` when cancelled before it was sent. Its done
+    /// its worker died while running it, `.unknownTask` when the worker program does not
+    /// know the type, `CancellationError` when cancelled before a worker started it. Its done
     /// callbacks run on the pool's reader thread for that worker: a callback that blocks
     /// holds back that worker's other answers.
     ///
@@ -101,9 +107,12 @@ public final class ProcessPoolExecutor: Sendable {
     /// Runs `tasks` on the workers, `chunkSize` per message, and returns their outputs in
     /// input order. Blocks until all are done or `timeout` has passed.
     ///
+    /// Blocks on the chunks' futures, which the pool's reader threads complete as the
+    /// answers arrive.
+    ///
     /// - Throws: the first error in input order (as the futures of `submit` would fail;
     ///   with chunks, a failing task fails its whole chunk); `TimeoutError` when `timeout`
-    ///   passes first; on either, the tasks not yet sent are cancelled. Also what `submit`
+    ///   passes first; on either, the chunks no worker has started are cancelled. Also what `submit`
     ///   throws, and `ThreadingError.invalidArgument` for a negative `timeout` or a
     ///   `chunkSize` below 1.
     @available(*, noasync, message: "blocks the thread until every task is done")
@@ -149,9 +158,11 @@ public final class ProcessPoolExecutor: Sendable {
     /// Stops accepting tasks; the workers finish what was submitted and exit.
     ///
     /// - Parameters:
-    ///   - wait: block until every worker process has exited and been reaped.
-    ///   - cancelFutures: cancel the tasks not yet sent to a worker (their futures throw
-    ///     `CancellationError`); tasks already sent still complete.
+    ///   - wait: block until every worker process has exited and been reaped (joins the
+    ///     pool's reader threads, which end once their worker has exited).
+    ///   - cancelFutures: cancel every task that no worker has started, including those
+    ///     already sent to a worker, which skips them (their futures throw
+    ///     `CancellationError`); tasks already started still complete.
     /// Calling it again is harmless. After it, `submit` throws `ExecutorError.shutDown`.
     public func shutdown(wait: Bool = true, cancelFutures: Bool = false) {
         core.shutdown(wait: wait, cancelFutures: cancelFutures)

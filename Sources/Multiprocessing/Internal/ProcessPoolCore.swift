@@ -10,6 +10,10 @@ import Threading
 /// can never deadlock the other. The reader starts its slot's processes itself because
 /// `PR_SET_PDEATHSIG` fires when the *thread* that spawned a worker ends: the reader lives
 /// exactly as long as the processes it watches.
+///
+/// Each worker process also shares memory with the pool (`SharedPage`): its jobs' cells,
+/// which decide between starting and cancelling them, and its unsent answers, which the
+/// reader delivers after the worker's death.
 final class ProcessPoolCore: Sendable {
     let state: LockedState<PoolState>
     let executable: String
