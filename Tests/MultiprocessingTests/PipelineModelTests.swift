@@ -79,8 +79,7 @@ struct PipelineModel {
             guard processUp, running == nil, reached < processJobs.count else { return false }
             reached += 1
             let id = processJobs[reached - 1]
-            let cell = SharedLayout.cellIndex(sequence: reached)
-            if SharedLayout.claimCell(page.base, cell, to: SharedLayout.started) {
+            if SharedLayout.claimCell(page.base, sequence: reached, to: SharedLayout.started) {
                 if ran.contains(id) { problems.append("job \(id) ran twice") }
                 if cancelAccepted.contains(id) { problems.append("cancelled job \(id) started") }
                 ran.append(id)
@@ -244,6 +243,21 @@ struct PipelineModelTests {
         let problems = model.drainAndCheck()
         #expect(problems.isEmpty, "\(problems)")
         #expect(model.delivered == [1])
+    }
+
+    @Test func aLateCancelCannotHitTheNextJobInTheSameCell() {
+        let page = SharedPage.inMemory()
+        let old = JobTicket()
+        #expect(old.send(page: page, sequence: 3))
+        #expect(SharedLayout.claimCell(page.base, sequence: 3, to: SharedLayout.started))
+        // Answered; the pool reuses the cell for a later job before `old` hears of it.
+        let new = JobTicket()
+        #expect(new.send(page: page, sequence: 3 + SharedLayout.cellCount))
+        #expect(!old.closeBeforeStart())
+        #expect(new.closeBeforeStart())
+        #expect(
+            !SharedLayout.claimCell(page.base, sequence: 3 + SharedLayout.cellCount, to: SharedLayout.started)
+        )
     }
 
     @Test func aStartedJobCannotBeCancelled() {

@@ -13,8 +13,8 @@ final class JobTicket: FutureCancelGate {
 
     func closeBeforeStart() -> Bool { state.withHandoff(self) { $0.cancel() } }
 
-    func send(page: SharedPage, cell: Int) -> Bool {
-        state.withHandoff(self) { $0.send(page: page, cell: cell) }
+    func send(page: SharedPage, sequence: Int) -> Bool {
+        state.withHandoff(self) { $0.send(page: page, sequence: sequence) }
     }
 
     func finish() { state.withHandoff(self) { $0.finish() } }

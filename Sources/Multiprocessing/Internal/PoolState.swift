@@ -119,8 +119,7 @@ struct PoolState {
     /// was cancelled meanwhile.
     private mutating func give(_ job: PoolJob, to index: Int) -> Bool {
         let sequence = slots[index].jobsGiven + 1
-        guard job.ticket.send(page: slots[index].page, cell: SharedLayout.cellIndex(sequence: sequence))
-        else {
+        guard job.ticket.send(page: slots[index].page, sequence: sequence) else {
             return false
         }
         slots[index].outbox.append(contentsOf: job.frame)
@@ -176,12 +175,9 @@ struct PoolState {
             guard let first = slots[index].inFlight.first, first.id == id else {
                 return .protocolError(jobs: jobs, detail: "answer to unknown job \(id)")
             }
-            // `first` is non-nil, so this pops it.
-            if let job = slots[index].inFlight.popFirst() {
-                // Answered (or skipped, already cancelled): its cell may be reused.
-                job.ticket.finish()
-                jobs.append(job)
-            }
+            // `first` is non-nil, so this pops it. (Its ticket is finished outside the
+            // lock: a late cancel fails on the cell, which says started or a later job.)
+            if let job = slots[index].inFlight.popFirst() { jobs.append(job) }
             slots[index].resultsReceived &+= 1
         }
         return .delivered(jobs: jobs, wakeWriter: refill(index))

@@ -212,6 +212,7 @@ final class ProcessPoolCore: Sendable {
             }
         }
         for (offset, job) in jobs.enumerated() {
+            job.ticket.finish()
             let status = statuses[statuses.startIndex + offset]
             // A skipped job's future was cancelled when its cell was claimed.
             if status == .cancelled { continue }

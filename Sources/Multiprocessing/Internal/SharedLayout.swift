@@ -8,6 +8,8 @@ import CThreadingShims
 /// - `cellCount` words at `cellsOffset`: one per job in flight, at `sequence % cellCount`
 ///   (`sequence` counts the process's jobs from 1): `sent`, then `started` (the worker
 ///   claimed it) or `cancelled` (the pool claimed it first). One compare-and-swap decides.
+///   A cell also holds its job's sequence number, so a claim meant for an older job that
+///   used the same cell fails instead of hitting the newer one.
 /// - `answersOffset..<size`: the worker's unsent answers, byte for byte as they will go
 ///   over the channel, so a worker that dies loses none of the answers it had finished.
 enum SharedLayout {
@@ -32,24 +34,30 @@ enum SharedLayout {
         (base + offset).assumingMemoryBound(to: cthreading_word_t.self)
     }
 
-    @inline(__always)
-    static func cell(_ base: UnsafeMutableRawPointer, _ index: Int) -> UnsafeMutablePointer<cthreading_word_t>
-    {
-        word(base, at: cellsOffset + 4 * index)
-    }
-
     /// The cell of the job with this (1-based) sequence number in its process.
     @inline(__always)
-    static func cellIndex(sequence: Int) -> Int { sequence % cellCount }
-
-    /// The pool, before sending a job: its cell says `sent`.
-    static func resetCell(_ base: UnsafeMutableRawPointer, _ index: Int) {
-        cthreading_word_store_release(cell(base, index), sent)
+    static func cell(_ base: UnsafeMutableRawPointer, sequence: Int) -> UnsafeMutablePointer<
+        cthreading_word_t
+    > {
+        word(base, at: cellsOffset + 4 * (sequence % cellCount))
     }
 
-    /// Moves a cell from `sent` to `to`; false when the other side claimed it first.
-    static func claimCell(_ base: UnsafeMutableRawPointer, _ index: Int, to value: UInt32) -> Bool {
-        var expected = sent
-        return cthreading_word_cas(cell(base, index), &expected, value)
+    /// What the cell of job `sequence` holds in `state`.
+    @inline(__always)
+    static func cellValue(sequence: Int, _ state: UInt32) -> UInt32 {
+        UInt32(truncatingIfNeeded: sequence) << 2 | state
+    }
+
+    /// The pool, before sending job `sequence`: its cell says `sent`.
+    static func resetCell(_ base: UnsafeMutableRawPointer, sequence: Int) {
+        cthreading_word_store_release(cell(base, sequence: sequence), cellValue(sequence: sequence, sent))
+    }
+
+    /// Moves the cell of job `sequence` from `sent` to `state`; false when the other side
+    /// claimed it first (or the cell has moved on to a later job).
+    static func claimCell(_ base: UnsafeMutableRawPointer, sequence: Int, to state: UInt32) -> Bool {
+        var expected = cellValue(sequence: sequence, sent)
+        return cthreading_word_cas(
+            cell(base, sequence: sequence), &expected, cellValue(sequence: sequence, state))
     }
 }

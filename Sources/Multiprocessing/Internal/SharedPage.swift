@@ -45,12 +45,14 @@ final class SharedPage: @unchecked Sendable {
         cthreading_word_load_acquire(SharedLayout.word(base, at: SharedLayout.startedWord))
     }
 
-    /// Marks a cell `sent` before its job is written.
-    func resetCell(_ index: Int) { SharedLayout.resetCell(base, index) }
+    /// Marks the cell of job `sequence` `sent` before the job is written.
+    func resetCell(sequence: Int) { SharedLayout.resetCell(base, sequence: sequence) }
 
-    /// Claims a cell for cancelling: true when the worker had not started its job (it
-    /// will skip it), false when it had.
-    func cancelCell(_ index: Int) -> Bool { SharedLayout.claimCell(base, index, to: SharedLayout.cancelled) }
+    /// Claims the cell of job `sequence` for cancelling: true when the worker had not
+    /// started the job (it will skip it), false when it had.
+    func cancelCell(sequence: Int) -> Bool {
+        SharedLayout.claimCell(base, sequence: sequence, to: SharedLayout.cancelled)
+    }
 
     /// The answers the worker had finished but not yet sent (or not known to be sent),
     /// as channel bytes. Read after the worker is gone; a bad length reads as nothing.

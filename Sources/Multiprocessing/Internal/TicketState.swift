@@ -14,19 +14,19 @@
 struct TicketState: Sendable {
     enum Phase {
         case queued
-        case sent(page: SharedPage, cell: Int)
+        case sent(page: SharedPage, sequence: Int)
         case started
         case cancelled
     }
 
     private(set) var phase: Phase = .queued
 
-    /// The pool gives the job to a worker, whose cell `cell` in `page` it will use:
-    /// false when it was cancelled first (the pool drops it).
-    mutating func send(page: SharedPage, cell: Int) -> Bool {
+    /// The pool gives the job to a worker as its job `sequence`, whose cell in `page` it
+    /// will use: false when it was cancelled first (the pool drops it).
+    mutating func send(page: SharedPage, sequence: Int) -> Bool {
         if case .cancelled = phase { return false }
-        page.resetCell(cell)
-        phase = .sent(page: page, cell: cell)
+        page.resetCell(sequence: sequence)
+        phase = .sent(page: page, sequence: sequence)
         return true
     }
 
@@ -37,8 +37,8 @@ struct TicketState: Sendable {
         case .queued:
             phase = .cancelled
             return true
-        case .sent(let page, let cell):
-            if page.cancelCell(cell) {
+        case .sent(let page, let sequence):
+            if page.cancelCell(sequence: sequence) {
                 phase = .cancelled
                 return true
             }
@@ -49,7 +49,9 @@ struct TicketState: Sendable {
         }
     }
 
-    /// Its answer arrived, or it was what its worker ran when it died: no cancelling now.
+    /// Its answer arrived, or it was what its worker ran when it died: no cancelling now
+    /// (and the worker's memory is no longer needed). Until then a cancel fails anyway,
+    /// on the cell.
     mutating func finish() {
         if case .cancelled = phase { return }
         phase = .started

@@ -130,8 +130,7 @@ enum WorkerLoop {
                     ProcessSyscalls.exitImmediately(70)
                 }
                 sequence += 1
-                let claimed = SharedLayout.claimCell(
-                    shared, SharedLayout.cellIndex(sequence: sequence), to: SharedLayout.started)
+                let claimed = SharedLayout.claimCell(shared, sequence: sequence, to: SharedLayout.started)
                 cthreading_word_store_release(started, UInt32(truncatingIfNeeded: sequence))
                 let mark = out.count
                 if claimed {
