@@ -92,7 +92,9 @@ public final class ProcessPoolExecutor: Sendable {
     /// its worker died while running it, `.unknownTask` when the worker program does not
     /// know the type, `CancellationError` when cancelled before a worker started it. Its done
     /// callbacks run on the pool's reader thread for that worker: a callback that blocks
-    /// holds back that worker's other answers.
+    /// holds back that worker's other answers. The future stays pending (`isRunning` is
+    /// false) until the answer arrives: whether a worker has started the task is decided in
+    /// the worker, and `cancel()` asks it there.
     ///
     /// - Throws: `ProcessPoolError.unknownTask` when `T` is not in `tasks:`,
     ///   `ExecutorError.shutDown` after `shutdown`, `ExecutorError.broken` when no worker

@@ -12,11 +12,14 @@ public protocol ProcessTaskExecutor: Sendable {
     /// the task's output (see the conforming type for how it fails).
     func submit<T: ProcessTask>(_ task: T) throws -> Future<T.Output>
     /// Runs `tasks`, `chunkSize` per message, and returns their outputs in input order.
-    /// Blocks until all are done or `timeout` (`nil`: none) has passed; then throws
-    /// `TimeoutError`.
+    /// Blocks on the tasks' futures until all are done (the executor completes them as the
+    /// answers arrive) or `timeout` (`nil`: none) has passed; then throws `TimeoutError`
+    /// and cancels the tasks no worker has started. A user mistake (`chunkSize` below 1,
+    /// a negative `timeout`) throws `ThreadingError.invalidArgument`.
     func map<T: ProcessTask>(_ tasks: [T], timeout: Duration?, chunkSize: Int) throws -> [T.Output]
-    /// Stops accepting tasks. `wait`: block until the submitted tasks are done.
-    /// `cancelFutures`: cancel every task that no worker has started.
+    /// Stops accepting tasks. `wait`: block until the submitted tasks are done (woken as
+    /// the executor finishes them). `cancelFutures`: cancel every task that no worker has
+    /// started.
     func shutdown(wait: Bool, cancelFutures: Bool)
 }
 
