@@ -40,6 +40,19 @@ struct PipelinedPromisesTests {
         }
     }
 
+    @Test func anAnswerTooBigForTheSharedMemorySurvivesADeath() throws {
+        // 200 kB does not fit the copy in shared memory: it is sent before the next task.
+        let pool = try makePool(workers: 1)
+        defer { pool.shutdown() }
+        let big = String(repeating: "0123456789", count: 20_000)
+        let echo = try pool.submit(EchoTask(text: big))
+        let small = try (0..<3).map { try pool.submit(AddOne(x: $0)) }
+        let dying = try pool.submit(DieTask(microseconds: 0, how: "sigkill"))
+        #expect(isWorkerDied(failure(of: dying), detail: "SIGKILL"))
+        #expect(try echo.result(timeout: Delay.bound) == String(big.reversed()))
+        for (i, future) in small.enumerated() { #expect(try future.result(timeout: Delay.bound) == i + 1) }
+    }
+
     @Test func aDyingChunkFailsOnlyItsMap() throws {
         let pool = try makePool(workers: 1)
         defer { pool.shutdown() }
