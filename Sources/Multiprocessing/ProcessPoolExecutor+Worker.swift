@@ -21,8 +21,13 @@ extension ProcessPoolExecutor {
         ProcessSyscalls.dieWithParent()
         // The pool's process died before the line above took effect.
         if ProcessSyscalls.parentProcessID() != fields[2] { ProcessSyscalls.exitImmediately(0) }
-        let counter = try? ProcessSyscalls.mapSharedWord(fields[1])
+        guard let shared = try? ProcessSyscalls.mapShared(fields[1], size: SharedLayout.size) else {
+            // Without it the worker could neither honour cancels nor keep its answers safe.
+            ProcessSyscalls.writeStandardError(
+                "swift-threading worker: cannot map the pool's shared memory\n")
+            ProcessSyscalls.exitImmediately(71)
+        }
         ProcessSyscalls.closeDescriptors(from: max(fields[0], fields[1]) + 1)
-        WorkerLoop.serve(channel: fields[0], counter: counter, handlers: tasks.map { TaskHandler($0) })
+        WorkerLoop.serve(channel: fields[0], shared: shared, handlers: tasks.map { TaskHandler($0) })
     }
 }

@@ -8,10 +8,16 @@ import Synchronization
 /// in `main`. Tasks and results travel as length-prefixed binary messages over a Unix
 /// socket per worker; many are in flight per worker and several travel per write.
 ///
-/// Fault containment: when a worker exits, is killed or sends garbage, only the task it
-/// was running fails — with `ProcessPoolError.workerDied(pid:detail:)` — together with any
-/// it had finished but not yet answered; the tasks queued behind it go to a replacement
-/// process, which the pool starts at once. Unlike CPython, the pool stays usable.
+/// Two promises hold however many tasks are in flight:
+/// - **Nothing finished is lost.** When a worker dies (exits, is killed, crashes), only
+///   the task it was running fails, with `ProcessPoolError.workerDied(pid:detail:)`.
+///   Every task it had finished delivers its output, and every task it had not started
+///   runs on another worker — however long the dying task ran. The pool starts a
+///   replacement at once and stays usable (unlike CPython's, which breaks).
+/// - **Cancel until started.** `Future.cancel()` returns `true`, and
+///   `shutdown(cancelFutures: true)` cancels, every task that no worker has started,
+///   even one already sent to a worker: the worker skips it. A task that has started
+///   cannot be cancelled (as in CPython).
 ///
 /// Workers never outlive the pool's process: they end on `shutdown`, when the pool's
 /// process exits (end-of-file on their channel), and when it is killed
@@ -55,9 +61,13 @@ public final class ProcessPoolExecutor: Sendable {
         }
         self.maxWorkers = workers
         registered = Set(tasks.map { $0.taskName })
-        core = ProcessPoolCore(
-            workers: workers, window: ProcessPoolExecutor.window, maxTasksPerChild: maxTasksPerChild,
-            executable: executable)
+        do {
+            core = try ProcessPoolCore(
+                workers: workers, window: ProcessPoolExecutor.window, maxTasksPerChild: maxTasksPerChild,
+                executable: executable)
+        } catch {
+            throw ExecutorError.broken("cannot make the memory shared with the workers: \(error)")
+        }
         do {
             try core.start()
         } catch {
@@ -79,26 +89,32 @@ public final class ProcessPoolExecutor: Sendable {
     /// Never blocks: the task is encoded here and queued when every worker is busy.
     /// The future fails with `ProcessPoolError.remote` when `run()` threw (or the task or
     /// its output could not be decoded or encoded on the other side), `.workerDied` when
-    /// its worker died while holding it, `.unknownTask` when the worker program does not
-    /// know the type, `CancellationError` when cancelled before it was sent. Its done
+    /// its worker died while running it, `.unknownTask` when the worker program does not
+    /// know the type, `CancellationError` when cancelled before a worker started it. Its done
     /// callbacks run on the pool's reader thread for that worker: a callback that blocks
-    /// holds back that worker's other answers.
+    /// holds back that worker's other answers. The future stays pending (`isRunning` is
+    /// false) until the answer arrives: whether a worker has started the task is decided in
+    /// the worker, and `cancel()` asks it there.
     ///
     /// - Throws: `ProcessPoolError.unknownTask` when `T` is not in `tasks:`,
     ///   `ExecutorError.shutDown` after `shutdown`, `ExecutorError.broken` when no worker
     ///   could be started, and the `EncodingError` of a task that cannot be encoded.
     public func submit<T: ProcessTask>(_ task: T) throws -> Future<T.Output> {
-        let completion = SingleCompletion<T.Output>()
-        try send(CollectionOfOne(task), completion: completion)
+        let ticket = JobTicket()
+        let completion = SingleCompletion<T.Output>(ticket: ticket)
+        try send(CollectionOfOne(task), completion: completion, ticket: ticket)
         return completion.future
     }
 
     /// Runs `tasks` on the workers, `chunkSize` per message, and returns their outputs in
     /// input order. Blocks until all are done or `timeout` has passed.
     ///
+    /// Blocks on the chunks' futures, which the pool's reader threads complete as the
+    /// answers arrive.
+    ///
     /// - Throws: the first error in input order (as the futures of `submit` would fail;
     ///   with chunks, a failing task fails its whole chunk); `TimeoutError` when `timeout`
-    ///   passes first; on either, the tasks not yet sent are cancelled. Also what `submit`
+    ///   passes first; on either, the chunks no worker has started are cancelled. Also what `submit`
     ///   throws, and `ThreadingError.invalidArgument` for a negative `timeout` or a
     ///   `chunkSize` below 1.
     @available(*, noasync, message: "blocks the thread until every task is done")
@@ -118,8 +134,9 @@ public final class ProcessPoolExecutor: Sendable {
             var start = 0
             while start < tasks.count {
                 let end = min(start + chunkSize, tasks.count)
-                let completion = ChunkCompletion<T.Output>(expected: end - start)
-                try send(tasks[start..<end], completion: completion)
+                let ticket = JobTicket()
+                let completion = ChunkCompletion<T.Output>(expected: end - start, ticket: ticket)
+                try send(tasks[start..<end], completion: completion, ticket: ticket)
                 futures.append(completion.future)
                 start = end
             }
@@ -143,9 +160,11 @@ public final class ProcessPoolExecutor: Sendable {
     /// Stops accepting tasks; the workers finish what was submitted and exit.
     ///
     /// - Parameters:
-    ///   - wait: block until every worker process has exited and been reaped.
-    ///   - cancelFutures: cancel the tasks not yet sent to a worker (their futures throw
-    ///     `CancellationError`); tasks already sent still complete.
+    ///   - wait: block until every worker process has exited and been reaped (joins the
+    ///     pool's reader threads, which end once their worker has exited).
+    ///   - cancelFutures: cancel every task that no worker has started, including those
+    ///     already sent to a worker, which skips them (their futures throw
+    ///     `CancellationError`); tasks already started still complete.
     /// Calling it again is harmless. After it, `submit` throws `ExecutorError.shutDown`.
     public func shutdown(wait: Bool = true, cancelFutures: Bool = false) {
         core.shutdown(wait: wait, cancelFutures: cancelFutures)
@@ -161,12 +180,14 @@ public final class ProcessPoolExecutor: Sendable {
         return frame.count
     }
 
-    private func send<T: ProcessTask, C: Collection<T>>(_ tasks: C, completion: any JobCompletion) throws {
+    private func send<T: ProcessTask, C: Collection<T>>(
+        _ tasks: C, completion: any JobCompletion, ticket: JobTicket
+    ) throws {
         let name = T.taskName
         guard registered.contains(name) else { throw ProcessPoolError.unknownTask(name) }
         let id = core.nextJobID.wrappingAdd(1, ordering: .relaxed).oldValue
         var frame: [UInt8] = []
         try Wire.jobFrame(id: id, name: Array(name.utf8), tasks: tasks, into: &frame)
-        try core.submit(PoolJob(id: id, taskName: name, frame: frame, completion: completion))
+        try core.submit(PoolJob(id: id, taskName: name, frame: frame, completion: completion, ticket: ticket))
     }
 }

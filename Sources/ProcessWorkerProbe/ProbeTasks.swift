@@ -11,7 +11,8 @@ import Multiprocessing
 let probeTasks: [any ProcessTask.Type] = [
     AddOne.self, SumSquaresMod7.self, SleepTask.self, FailTask.self, CrashTask.self, GarbageTask.self,
     BadOutputTask.self, UndecodableInWorker.self, UnencodableTask.self, UndecodableOutputTask.self,
-    BlockAndReport.self, PidTask.self, EchoTask.self,
+    BlockAndReport.self, PidTask.self, EchoTask.self, DieTask.self, HoldTask.self, TouchTask.self,
+    Square.self,
 ]
 
 /// x → x + 1 (W7).
@@ -184,4 +185,66 @@ struct BlockAndReport: ProcessTask {
         usleep(UInt32(milliseconds) * 1000)
         return getpid()
     }
+}
+
+/// Sleeps `microseconds` (0: not at all), then ends its worker: "exit3" (exit code 3),
+/// "sigkill" (`raise(SIGKILL)`), "segv" (an invalid write).
+struct DieTask: ProcessTask {
+    static var taskName: String { "probe.DieTask" }
+    var microseconds: Int
+    var how: String
+    func run() -> Int {
+        // Simulated work before the crash, as in `SleepTask`.
+        if microseconds > 0 { usleep(UInt32(microseconds)) }
+        switch how {
+        case "sigkill": raise(SIGKILL)
+        case "segv":
+            let address = UnsafeMutablePointer<Int>(bitPattern: 16)
+            address?.pointee = 1
+        default: exit(3)
+        }
+        return 0
+    }
+}
+
+/// Writes its pid to the FIFO `reportPath` (so a test knows it started), then blocks
+/// reading the FIFO `releasePath` until the test closes it; returns the pid.
+struct HoldTask: ProcessTask {
+    static var taskName: String { "probe.HoldTask" }
+    var reportPath: String
+    var releasePath: String
+    func run() -> Int32 {
+        let report = open(reportPath, O_WRONLY)
+        if report >= 0 {
+            var line = "\(getpid())\n"
+            line.withUTF8 { _ = write(report, $0.baseAddress, $0.count) }
+            close(report)
+        }
+        let release = open(releasePath, O_RDONLY)
+        if release >= 0 {
+            var byte: UInt8 = 0
+            while read(release, &byte, 1) > 0 {}
+            close(release)
+        }
+        return getpid()
+    }
+}
+
+/// Creates the file `directory/index` (a side effect a test can look for); returns `index`.
+struct TouchTask: ProcessTask {
+    static var taskName: String { "probe.TouchTask" }
+    var directory: String
+    var index: Int
+    func run() -> Int {
+        let fd = open("\(directory)/\(index)", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        if fd >= 0 { close(fd) }
+        return index
+    }
+}
+
+/// x → x².
+struct Square: ProcessTask {
+    static var taskName: String { "probe.Square" }
+    var x: Int
+    func run() -> Int { x * x }
 }

@@ -3,34 +3,41 @@ import ThreadingTestSupport
 
 @testable import Multiprocessing
 
-/// A completion that records what the pool did with its job.
+/// A completion that records what the pool did with its job; its `cancel()` asks the
+/// job's ticket, as `Future.cancel()` does.
 final class FakeCompletion: JobCompletion, @unchecked Sendable {
-    // Only touched by the single test thread that drives the state.
-    var running = 0
+    // No lock: only touched by the single test thread that drives the state.
+    let ticket: JobTicket
     var cancelled = false
     var finished = 0
     var failures: [any Error] = []
 
-    func markRunning() -> Bool {
-        if cancelled { return false }
-        running += 1
-        return true
-    }
+    init(ticket: JobTicket) { self.ticket = ticket }
+
     func cancel() -> Bool {
-        guard running == 0 else { return false }
-        cancelled = true
-        return true
+        if !cancelled { cancelled = ticket.closeBeforeStart() }
+        return cancelled
     }
     func finish(status: Wire.Status, body: ArraySlice<UInt8>, taskName: String) { finished += 1 }
     func fail(_ error: any Error) { failures.append(error) }
 }
 
-private func job(_ id: UInt64) -> (PoolJob, FakeCompletion) {
-    let completion = FakeCompletion()
+func job(_ id: UInt64) -> (PoolJob, FakeCompletion) {
+    let ticket = JobTicket()
+    let completion = FakeCompletion(ticket: ticket)
     return (
-        PoolJob(id: id, taskName: "t", frame: [UInt8(truncatingIfNeeded: id)], completion: completion),
+        PoolJob(
+            id: id, taskName: "t", frame: [UInt8(truncatingIfNeeded: id)], completion: completion,
+            ticket: ticket),
         completion
     )
+}
+
+/// A pool state over memory that is not shared: no processes in these tests.
+func poolState(workers: Int, window: Int, maxTasksPerChild: Int?) -> PoolState {
+    PoolState(
+        window: window, maxTasksPerChild: maxTasksPerChild,
+        pages: (0..<workers).map { _ in SharedPage.inMemory() })
 }
 
 /// `PoolState` without threads or processes: each event's action, and invariants after
@@ -38,7 +45,7 @@ private func job(_ id: UInt64) -> (PoolJob, FakeCompletion) {
 @Suite(.hangGuard)
 struct PoolStateTests {
     @Test func submitGoesToTheLeastLoadedSlot() {
-        var state = PoolState(workers: 2, window: 4, maxTasksPerChild: nil)
+        var state = poolState(workers: 2, window: 4, maxTasksPerChild: nil)
         var slots: [Int] = []
         for id in 1...4 {
             guard case .sent(let slot, _) = state.submit(job(UInt64(id)).0) else {
@@ -52,7 +59,7 @@ struct PoolStateTests {
     }
 
     @Test func beyondTheWindowJobsQueue() {
-        var state = PoolState(workers: 1, window: 2, maxTasksPerChild: nil)
+        var state = poolState(workers: 1, window: 2, maxTasksPerChild: nil)
         let (a, ca) = job(1)
         let (b, _) = job(2)
         let (c, cc) = job(3)
@@ -62,22 +69,23 @@ struct PoolStateTests {
             Issue.record("expected queued")
             return
         }
-        #expect(ca.running == 1)
-        #expect(cc.running == 0)
-        #expect(state.pending.count == 1)
+        #expect(!ca.cancelled)
+        #expect(state.slots[0].inFlight.first?.id == 1)
+        #expect(state.pending.first?.id == 3)
         // The first answer makes room: the queued job moves to the slot.
         guard case .delivered(let jobs, _) = state.resultsArrived(slot: 0, ids: [1]) else {
             Issue.record("expected delivered")
             return
         }
         #expect(jobs.map(\.id) == [1])
-        #expect(cc.running == 1)
+        #expect(state.slots[0].inFlight.jobs.map(\.id) == [2, 3])
+        #expect(!cc.cancelled)
         #expect(state.pending.isEmpty)
         #expect(state.checkInvariants())
     }
 
     @Test func writerSleepsThenIsWokenBySubmit() {
-        var state = PoolState(workers: 1, window: 8, maxTasksPerChild: nil)
+        var state = poolState(workers: 1, window: 8, maxTasksPerChild: nil)
         guard case .sleep = state.writerNext(slot: 0) else {
             Issue.record("expected sleep")
             return
@@ -98,7 +106,7 @@ struct PoolStateTests {
     }
 
     @Test func anAnswerOutOfOrderIsAProtocolError() {
-        var state = PoolState(workers: 1, window: 8, maxTasksPerChild: nil)
+        var state = poolState(workers: 1, window: 8, maxTasksPerChild: nil)
         _ = state.submit(job(1).0)
         _ = state.submit(job(2).0)
         guard case .protocolError(let jobs, _) = state.resultsArrived(slot: 0, ids: [2]) else {
@@ -109,25 +117,26 @@ struct PoolStateTests {
     }
 
     @Test func aDeadWorkerFailsWhatItStartedAndRequeuesTheRest() {
-        var state = PoolState(workers: 1, window: 8, maxTasksPerChild: nil)
+        var state = poolState(workers: 1, window: 8, maxTasksPerChild: nil)
         let jobs = (1...5).map { job(UInt64($0)) }
         for (j, _) in jobs { _ = state.submit(j) }
         _ = state.resultsArrived(slot: 0, ids: [1])
         // It had started jobs 1, 2 and 3 (answered 1): 2 and 3 fail, 4 and 5 go back.
         _ = state.workerEnded(slot: 0)
-        let action = state.workerExited(slot: 0, startedCount: 3)
+        let action = state.workerExited(slot: 0, startedCount: 3, nextPage: .inMemory())
         #expect(action.failed.map(\.id) == [2, 3])
         #expect(action.respawn)
         #expect(state.pending.count == 2)
         _ = state.workerStarted(slot: 0, pid: 42)
         #expect(state.slots[0].inFlight.count == 2)
-        // A requeued job is not marked running twice.
-        #expect(jobs[3].1.running == 1)
+        // A requeued job can still be cancelled; a failed one cannot.
+        #expect(jobs[3].1.cancel())
+        #expect(!jobs[1].1.cancel())
         #expect(state.checkInvariants())
     }
 
     @Test func maxTasksPerChildRetiresTheWorker() {
-        var state = PoolState(workers: 1, window: 8, maxTasksPerChild: 2)
+        var state = poolState(workers: 1, window: 8, maxTasksPerChild: 2)
         for id in 1...3 { _ = state.submit(job(UInt64(id)).0) }
         #expect(state.slots[0].inFlight.count == 2)
         #expect(state.pending.count == 1)
@@ -140,7 +149,7 @@ struct PoolStateTests {
         _ = state.resultsArrived(slot: 0, ids: [1, 2])
         #expect(state.pending.count == 1)  // not given to the retiring worker
         _ = state.workerEnded(slot: 0)
-        let action = state.workerExited(slot: 0, startedCount: 2)
+        let action = state.workerExited(slot: 0, startedCount: 2, nextPage: .inMemory())
         #expect(action.failed.isEmpty)
         #expect(action.respawn)
         _ = state.workerStarted(slot: 0, pid: 7)
@@ -149,7 +158,7 @@ struct PoolStateTests {
     }
 
     @Test func shutdownRejectsAndRetiresIdleWorkers() {
-        var state = PoolState(workers: 2, window: 8, maxTasksPerChild: nil)
+        var state = poolState(workers: 2, window: 8, maxTasksPerChild: nil)
         _ = state.workerStarted(slot: 0, pid: 1)
         _ = state.workerStarted(slot: 1, pid: 2)
         _ = state.submit(job(1).0)
@@ -167,12 +176,12 @@ struct PoolStateTests {
         _ = state.resultsArrived(slot: busy, ids: [1])
         #expect(state.slots[busy].retiring)
         _ = state.workerEnded(slot: busy)
-        #expect(!state.workerExited(slot: busy, startedCount: 1).respawn)
+        #expect(!state.workerExited(slot: busy, startedCount: 1, nextPage: .inMemory()).respawn)
         #expect(state.slots[busy].status == .stopped)
     }
 
     @Test func shutdownCancelsPendingJobs() {
-        var state = PoolState(workers: 1, window: 1, maxTasksPerChild: nil)
+        var state = poolState(workers: 1, window: 1, maxTasksPerChild: nil)
         _ = state.submit(job(1).0)
         _ = state.submit(job(2).0)
         let action = state.shutdown(cancelPending: true)
@@ -181,7 +190,7 @@ struct PoolStateTests {
     }
 
     @Test func aCancelledQueuedJobIsSkipped() {
-        var state = PoolState(workers: 1, window: 1, maxTasksPerChild: nil)
+        var state = poolState(workers: 1, window: 1, maxTasksPerChild: nil)
         _ = state.submit(job(1).0)
         let (b, cb) = job(2)
         let (c, _) = job(3)
@@ -193,7 +202,7 @@ struct PoolStateTests {
     }
 
     @Test func aFailedSpawnBreaksThePool() {
-        var state = PoolState(workers: 1, window: 1, maxTasksPerChild: nil)
+        var state = poolState(workers: 1, window: 1, maxTasksPerChild: nil)
         _ = state.submit(job(1).0)
         _ = state.submit(job(2).0)
         let jobs = state.spawnFailed(slot: 0, message: "no")
@@ -212,7 +221,7 @@ struct PoolStateTests {
         var sequences: [[Event]] = [[]]
         for _ in 0..<6 { sequences = sequences.flatMap { s in Event.allCases.map { s + [$0] } } }
         for sequence in sequences {
-            var state = PoolState(workers: 1, window: 2, maxTasksPerChild: 2)
+            var state = poolState(workers: 1, window: 2, maxTasksPerChild: 2)
             var nextID: UInt64 = 1
             var submitted = 0
             var done = 0
@@ -234,7 +243,8 @@ struct PoolStateTests {
                     if processUp {
                         _ = state.workerEnded(slot: 0)
                         let unanswered = UInt32(min(1, state.slots[0].inFlight.count))
-                        let action = state.workerExited(slot: 0, startedCount: started &+ unanswered)
+                        let action = state.workerExited(
+                            slot: 0, startedCount: started &+ unanswered, nextPage: .inMemory())
                         done += action.failed.count
                         started = 0
                         processUp = false

@@ -197,11 +197,14 @@ struct ProcessPoolExecutorTests {
         for (i, future) in futures.enumerated() { #expect(try future.result(timeout: Delay.bound) == i + 1) }
     }
 
-    @Test func shutdownCancelsFuturesNotYetSent() throws {
-        // One worker: the sleeper holds it while the rest (beyond its window) wait in the queue.
+    @Test func shutdownCancelsFuturesNotYetStarted() throws {
+        // One worker: the sleeper holds it while the rest wait, in flight or in the queue.
         let pool = try makePool(workers: 1)
-        let sleeper = try pool.submit(SleepTask(milliseconds: 300))
+        let fifo = try Fifo()
+        let sleeper = try pool.submit(BlockAndReport(path: fifo.path, milliseconds: 300))
         let futures = try (0..<300).map { try pool.submit(AddOne(x: $0)) }
+        // Started: cancelling no longer touches it.
+        _ = try #require(fifo.readPID())
         pool.shutdown(wait: true, cancelFutures: true)
         #expect(try sleeper.result() > 0)
         var cancelled = 0

@@ -1,8 +1,9 @@
 /// The future of one `submit`: the worker answers with a one-element array.
 final class SingleCompletion<Output: Codable & Sendable>: JobCompletion {
-    let future = Future<Output>()
+    let future: Future<Output>
 
-    func markRunning() -> Bool { (try? future.setRunningOrNotifyCancel()) ?? false }
+    init(ticket: JobTicket) { future = Future(cancelGate: ticket) }
+
     func cancel() -> Bool { future.cancel() }
 
     func finish(status: Wire.Status, body: ArraySlice<UInt8>, taskName: String) {
@@ -21,12 +22,14 @@ final class SingleCompletion<Output: Codable & Sendable>: JobCompletion {
 
 /// The future of one chunk of `map`: all of the chunk's outputs, or its first error.
 final class ChunkCompletion<Output: Codable & Sendable>: JobCompletion {
-    let future = Future<[Output]>()
+    let future: Future<[Output]>
     let expected: Int
 
-    init(expected: Int) { self.expected = expected }
+    init(expected: Int, ticket: JobTicket) {
+        self.expected = expected
+        future = Future(cancelGate: ticket)
+    }
 
-    func markRunning() -> Bool { (try? future.setRunningOrNotifyCancel()) ?? false }
     func cancel() -> Bool { future.cancel() }
 
     func finish(status: Wire.Status, body: ArraySlice<UInt8>, taskName: String) {
@@ -64,5 +67,8 @@ private func decodeAnswer<T: Decodable>(
         return .failure(.remote(type: pair[0], message: pair[1]))
     case .unknownTask:
         return .failure(.unknownTask(taskName))
+    case .cancelled:
+        // The pool completes no future with this answer: the future was cancelled first.
+        return .failure(.remote(type: "CancellationError", message: "cancelled before it started"))
     }
 }

@@ -1,9 +1,7 @@
 /// What the pool needs from the future of one job, whatever its output type.
 /// Implemented by `SingleCompletion` (`submit`) and `ChunkCompletion` (`map`).
 protocol JobCompletion: AnyObject, Sendable {
-    /// `Future.setRunningOrNotifyCancel()`: false when the caller cancelled it first.
-    func markRunning() -> Bool
-    /// `Future.cancel()`.
+    /// `Future.cancel()` (which asks the job's ticket).
     func cancel() -> Bool
     /// Decodes the worker's answer and completes the future with it.
     func finish(status: Wire.Status, body: ArraySlice<UInt8>, taskName: String)
@@ -17,9 +15,8 @@ struct PoolJob: Sendable {
     var taskName: String
     var frame: [UInt8]
     var completion: any JobCompletion
-    /// Set once the future is running; a job put back after its worker died is not marked
-    /// again (a future cannot start twice).
-    var isRunning = false
+    /// Whether it may still be cancelled; its future's cancel gate.
+    var ticket: JobTicket
 }
 
 /// A FIFO of jobs: an array and a head index, compacted when half of it is dead space.
@@ -30,6 +27,9 @@ struct JobQueue {
     var isEmpty: Bool { head == items.count }
     var count: Int { items.count - head }
     var first: PoolJob? { isEmpty ? nil : items[head] }
+
+    /// The jobs, first to last.
+    var jobs: ArraySlice<PoolJob> { items[head...] }
 
     mutating func append(_ job: PoolJob) { items.append(job) }
 

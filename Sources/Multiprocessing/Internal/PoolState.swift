@@ -24,13 +24,17 @@ struct PoolState {
     }
 
     struct Slot {
+        /// The memory shared with this slot's current (or next) process: the cells that
+        /// decide between starting and cancelling its jobs, and its unsent answers.
+        var page: SharedPage
         var status: SlotStatus = .starting
         /// Jobs given to this worker (written or still in `outbox`), in the order sent.
         var inFlight = JobQueue()
         /// Frames not yet written; the slot's writer thread takes them all at once.
         var outbox: [UInt8] = []
         var writerAsleep = false
-        /// Jobs given to the current worker process, for `maxTasksPerChild`.
+        /// Jobs given to the current worker process: the last one's sequence number (which
+        /// picks its cell), and for `maxTasksPerChild`.
         var jobsGiven = 0
         /// No more jobs for this process: once `outbox` is written the writer closes the
         /// channel's write side, the worker finishes what it has and exits.
@@ -52,8 +56,10 @@ struct PoolState {
     let window: Int
     let maxTasksPerChild: Int?
 
-    init(workers: Int, window: Int, maxTasksPerChild: Int?) {
-        slots = Array(repeating: Slot(), count: workers)
+    /// `pages`: one per worker slot.
+    init(window: Int, maxTasksPerChild: Int?, pages: [SharedPage]) {
+        precondition(window <= SharedLayout.cellCount, "a job in flight needs a cell of its own")
+        slots = pages.map { Slot(page: $0) }
         self.window = window
         self.maxTasksPerChild = maxTasksPerChild
     }
@@ -83,12 +89,8 @@ struct PoolState {
         case .broken(let message): return .rejected(ExecutorError.broken(message))
         }
         if pending.isEmpty, let slot = slotWithRoom() {
-            var job = job
-            if !job.isRunning {
-                guard job.completion.markRunning() else { return .queued }
-                job.isRunning = true
-            }
-            give(job, to: slot)
+            // A job cancelled before it was submitted is dropped, as when it waits in the queue.
+            guard give(job, to: slot) else { return .queued }
             return .sent(slot: slot, wakeWriter: takeWriterWake(slot))
         }
         pending.append(job)
@@ -113,13 +115,20 @@ struct PoolState {
         return best
     }
 
-    private mutating func give(_ job: PoolJob, to index: Int) {
+    /// Sends `job` to slot `index` under the next cell; false (and nothing sent) when it
+    /// was cancelled meanwhile.
+    private mutating func give(_ job: PoolJob, to index: Int) -> Bool {
+        let sequence = slots[index].jobsGiven + 1
+        guard job.ticket.send(page: slots[index].page, sequence: sequence) else {
+            return false
+        }
         slots[index].outbox.append(contentsOf: job.frame)
         slots[index].inFlight.append(job)
-        slots[index].jobsGiven += 1
-        if let limit = maxTasksPerChild, slots[index].jobsGiven >= limit {
+        slots[index].jobsGiven = sequence
+        if let limit = maxTasksPerChild, sequence >= limit {
             slots[index].retiring = true
         }
+        return true
     }
 
     private mutating func takeWriterWake(_ index: Int) -> Bool {
@@ -132,12 +141,8 @@ struct PoolState {
     /// cancelled meanwhile are dropped (their futures already say so). During shutdown a
     /// slot with nothing left to do retires. Returns whether to wake its writer.
     private mutating func refill(_ index: Int) -> Bool {
-        while accepts(slots[index]), var job = pending.popFirst() {
-            if !job.isRunning {
-                guard job.completion.markRunning() else { continue }
-                job.isRunning = true
-            }
-            give(job, to: index)
+        while accepts(slots[index]), let job = pending.popFirst() {
+            _ = give(job, to: index)
         }
         if phase != .running, pending.isEmpty, slots[index].inFlight.isEmpty, !slots[index].retiring {
             slots[index].retiring = true
@@ -170,11 +175,32 @@ struct PoolState {
             guard let first = slots[index].inFlight.first, first.id == id else {
                 return .protocolError(jobs: jobs, detail: "answer to unknown job \(id)")
             }
-            // `first` is non-nil, so this pops it.
+            // `first` is non-nil, so this pops it. (Its ticket is finished outside the
+            // lock: a late cancel fails on the cell, which says started or a later job.)
             if let job = slots[index].inFlight.popFirst() { jobs.append(job) }
             slots[index].resultsReceived &+= 1
         }
         return .delivered(jobs: jobs, wakeWriter: refill(index))
+    }
+
+    /// The worker is gone; `ids` are the answers it left in shared memory, in order. The
+    /// first of them may have arrived over the channel already (it died between sending
+    /// and saying so): those are skipped. Returns how many were skipped, and the jobs the
+    /// rest answer.
+    mutating func answersRecovered(slot index: Int, ids: [UInt64]) -> (skipped: Int, jobs: [PoolJob]) {
+        guard let firstID = slots[index].inFlight.first?.id, let start = ids.firstIndex(of: firstID) else {
+            return (ids.count, [])
+        }
+        var jobs: [PoolJob] = []
+        for id in ids[start...] {
+            guard let first = slots[index].inFlight.first, first.id == id else { break }
+            if let job = slots[index].inFlight.popFirst() {
+                job.ticket.finish()
+                jobs.append(job)
+            }
+            slots[index].resultsReceived &+= 1
+        }
+        return (start, jobs)
     }
 
     /// The slot's reader saw end-of-file (or garbage): no more jobs for this process, and
@@ -200,11 +226,14 @@ struct PoolState {
         var wakeWriters: [Int] = []
     }
 
-    /// The slot's process has been reaped. `startedCount` is how many jobs it had started
-    /// (its shared counter); the jobs it held beyond those go back to the front of the
-    /// queue, so only the one it was running (and any whose answer it had not yet sent)
-    /// fail.
-    mutating func workerExited(slot index: Int, startedCount: UInt32, detail: String = "") -> ExitAction {
+    /// The slot's process has been reaped and the answers it left recovered
+    /// (`answersRecovered`). `startedCount` is how many jobs it had reached (its shared
+    /// counter): the one it reached but did not answer was running and fails; the jobs
+    /// beyond go back to the front of the queue, except those cancelled meanwhile.
+    /// `nextPage` is the shared memory of the slot's next process.
+    mutating func workerExited(
+        slot index: Int, startedCount: UInt32, nextPage: SharedPage, detail: String = ""
+    ) -> ExitAction {
         var action = ExitAction()
         if startedCount == 0 && slots[index].resultsReceived == 0 && !slots[index].inFlight.isEmpty {
             barrenExits += 1
@@ -220,15 +249,18 @@ struct PoolState {
         }
         let unanswered = Int(startedCount &- slots[index].resultsReceived)
         var requeue: [PoolJob] = []
+        var reached = 0
         while let job = slots[index].inFlight.popFirst() {
-            if action.failed.count < unanswered {
+            if reached < unanswered {
+                reached += 1
+                job.ticket.finish()
                 action.failed.append(job)
-            } else {
+            } else if job.ticket.takeBack() {
                 requeue.append(job)
             }
         }
         pending.prepend(requeue)
-        slots[index] = Slot()
+        slots[index] = Slot(page: nextPage)
         switch phase {
         case .running: action.respawn = true
         case .shuttingDown: action.respawn = !pending.isEmpty
@@ -257,7 +289,7 @@ struct PoolState {
             case .ended, .stopped: break
             }
         }
-        slots[index] = Slot()
+        slots[index] = Slot(page: slots[index].page)
         slots[index].status = .stopped
         return jobs
     }
@@ -292,13 +324,19 @@ struct PoolState {
     struct ShutdownAction {
         /// Pending jobs to cancel (`cancelFutures: true`).
         var cancelled: [PoolJob] = []
+        /// Jobs sent to workers, to cancel through their futures (`cancelFutures: true`):
+        /// those their worker has not started yet it will skip.
+        var cancelInFlight: [PoolJob] = []
         var wakeWriters: [Int] = []
     }
 
     mutating func shutdown(cancelPending: Bool) -> ShutdownAction {
         var action = ShutdownAction()
         if case .running = phase { phase = .shuttingDown }
-        if cancelPending { action.cancelled = pending.removeAll() }
+        if cancelPending {
+            action.cancelled = pending.removeAll()
+            for slot in slots { action.cancelInFlight.append(contentsOf: slot.inFlight.jobs) }
+        }
         for index in slots.indices {
             switch slots[index].status {
             case .starting, .running:
@@ -314,7 +352,7 @@ struct PoolState {
         for slot in slots {
             if slot.writeSideClosed && !slot.retiring { return false }
             if let limit = maxTasksPerChild, slot.jobsGiven > limit { return false }
-            if slot.inFlight.count > window { return false }
+            if slot.inFlight.count > window || slot.inFlight.count > SharedLayout.cellCount { return false }
             if case .stopped = slot.status, !slot.inFlight.isEmpty { return false }
         }
         return true

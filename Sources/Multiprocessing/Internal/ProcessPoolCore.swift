@@ -10,6 +10,10 @@ import Threading
 /// can never deadlock the other. The reader starts its slot's processes itself because
 /// `PR_SET_PDEATHSIG` fires when the *thread* that spawned a worker ends: the reader lives
 /// exactly as long as the processes it watches.
+///
+/// Each worker process also shares memory with the pool (`SharedPage`): its jobs' cells,
+/// which decide between starting and cancelling them, and its unsent answers, which the
+/// reader delivers after the worker's death.
 final class ProcessPoolCore: Sendable {
     let state: LockedState<PoolState>
     let executable: String
@@ -22,8 +26,11 @@ final class ProcessPoolCore: Sendable {
     let readers: LockedState<[OSThread?]>
     let nextJobID = Atomic<UInt64>(1)
 
-    init(workers: Int, window: Int, maxTasksPerChild: Int?, executable: String) {
-        state = LockedState(PoolState(workers: workers, window: window, maxTasksPerChild: maxTasksPerChild))
+    /// Throws when the shared memory of the first workers cannot be made.
+    init(workers: Int, window: Int, maxTasksPerChild: Int?, executable: String) throws(SystemCallError) {
+        var pages: [SharedPage] = []
+        for _ in 0..<workers { pages.append(try SharedPage.make()) }
+        state = LockedState(PoolState(window: window, maxTasksPerChild: maxTasksPerChild, pages: pages))
         self.executable = executable
         environment = ProcessSyscalls.environment().filter { !$0.hasPrefix(workerEnvironmentKey + "=") }
         writerWakeups = (0..<workers).map { _ in WakeSignal() }
@@ -61,6 +68,8 @@ final class ProcessPoolCore: Sendable {
         for job in action.cancelled where !job.completion.cancel() {
             job.completion.fail(CancellationError())
         }
+        // Refused for the jobs their workers have started: those finish as usual.
+        for job in action.cancelInFlight { _ = job.completion.cancel() }
         for slot in action.wakeWriters { writerWakeups[slot].signal() }
         guard wait else { return }
         for thread in readers.withLock({ $0.compactMap { $0 } }) {
@@ -76,44 +85,38 @@ final class ProcessPoolCore: Sendable {
     private struct WorkerProcess {
         var pid: Int32
         var channel: Int32
-        var counter: UnsafeMutableRawPointer
     }
 
-    private func spawnWorker() throws(SystemCallError) -> WorkerProcess {
+    private func spawnWorker(page: SharedPage) throws(SystemCallError) -> WorkerProcess {
         let pair = try ProcessSyscalls.makeSocketPair()
         var toClose = [pair.child]
         defer { for fd in toClose { ProcessSyscalls.close(fd) } }
-        // Children receive their descriptors as 3 and 4: move ours out of that range first.
-        let childChannel = try ProcessSyscalls.duplicate(pair.child, atLeast: 10)
-        toClose.append(childChannel)
-        let shared: (fd: Int32, word: UnsafeMutableRawPointer)
         do {
-            shared = try ProcessSyscalls.makeSharedWord()
-        } catch {
-            ProcessSyscalls.close(pair.parent)
-            throw error
-        }
-        toClose.append(shared.fd)
-        do {
-            let childCounter = try ProcessSyscalls.duplicate(shared.fd, atLeast: 10)
-            toClose.append(childCounter)
+            // Children receive their descriptors as 3 and 4: move ours out of that range first.
+            let childChannel = try ProcessSyscalls.duplicate(pair.child, atLeast: 10)
+            toClose.append(childChannel)
+            let childShared = try ProcessSyscalls.duplicate(page.descriptor, atLeast: 10)
+            toClose.append(childShared)
             let marker = "\(workerEnvironmentKey)=3,4,\(ProcessSyscalls.processID())"
             let pid = try ProcessSyscalls.spawn(
                 path: executable, arguments: [executable], environment: environment + [marker],
-                mapping: [(childChannel, 3), (childCounter, 4)])
-            return WorkerProcess(pid: pid, channel: pair.parent, counter: shared.word)
+                mapping: [(childChannel, 3), (childShared, 4)])
+            return WorkerProcess(pid: pid, channel: pair.parent)
         } catch {
             ProcessSyscalls.close(pair.parent)
-            ProcessSyscalls.unmapSharedWord(shared.word)
             throw error
         }
     }
 
     private func runSlot(_ index: Int) {
+        // Set when the shared memory for the next process could not be made.
+        var pageFailure: SystemCallError?
         while true {
+            let page = state.withLock { $0.slots[index].page }
             let worker: WorkerProcess
             do {
-                worker = try spawnWorker()
+                if let pageFailure { throw pageFailure }
+                worker = try spawnWorker(page: page)
             } catch {
                 let jobs = state.withLock {
                     $0.spawnFailed(slot: index, message: "cannot start a worker: \(error)")
@@ -142,16 +145,24 @@ final class ProcessPoolCore: Sendable {
             // The channel is closed or broken: make sure the process is gone, then reap it.
             ProcessSyscalls.kill(worker.pid)
             let status = try? ProcessSyscalls.waitForExit(worker.pid)
-            let startedCount = cthreading_word_load_acquire(
-                worker.counter.assumingMemoryBound(to: cthreading_word_t.self))
+            // The process is gone: its shared memory holds its last word.
+            let startedCount = page.startedCount
             if state.withLock({ $0.workerEnded(slot: index) }) { writerWakeups[index].signal() }
             _ = try? writer.join()
             ProcessSyscalls.close(channel)
-            ProcessSyscalls.unmapSharedWord(worker.counter)
+            deliverUnsentAnswers(index, page: page, pid: worker.pid)
             var reason = detail ?? status.map(\.description) ?? "lost"
             if cutShort { reason += " (its last message was cut short)" }
+            let nextPage: SharedPage
+            do {
+                nextPage = try SharedPage.make()
+            } catch {
+                // The next spawn fails with this, which breaks the pool.
+                nextPage = SharedPage.inMemory()
+                pageFailure = error
+            }
             let action = state.withLock {
-                $0.workerExited(slot: index, startedCount: startedCount, detail: reason)
+                $0.workerExited(slot: index, startedCount: startedCount, nextPage: nextPage, detail: reason)
             }
             if let (message, jobs) = action.broken {
                 for job in jobs { job.completion.fail(ExecutorError.broken(message)) }
@@ -167,6 +178,47 @@ final class ProcessPoolCore: Sendable {
             for job in action.failed { job.completion.fail(error) }
             for slot in action.wakeWriters { writerWakeups[slot].signal() }
             if !action.respawn { return }
+        }
+    }
+
+    /// Completes the jobs whose answers a dead worker had finished but not sent: they are
+    /// in its shared memory.
+    private func deliverUnsentAnswers(_ index: Int, page: SharedPage, pid: Int32) {
+        let bytes = page.unsentAnswers()
+        guard !bytes.isEmpty else { return }
+        var parser = FrameParser()
+        bytes.withUnsafeBytes { parser.append($0) }
+        var frames: [Frame] = []
+        var statuses: [Wire.Status] = []
+        // A torn or malformed tail is simply where the usable answers end.
+        while let frame = try? parser.next(expecting: Wire.resultKind),
+            let first = frame.rest.first, let status = Wire.Status(rawValue: first)
+        {
+            frames.append(frame)
+            statuses.append(status)
+        }
+        let (skipped, jobs) = state.withLock { $0.answersRecovered(slot: index, ids: frames.map(\.id)) }
+        complete(jobs, frames: frames[skipped...], statuses: statuses[skipped...], pid: pid)
+    }
+
+    /// Completes `jobs` with the answers in `frames` (same order, same count or more).
+    private func complete(
+        _ jobs: [PoolJob], frames: ArraySlice<Frame>, statuses: ArraySlice<Wire.Status>, pid: Int32
+    ) {
+        if DiagnosticsHooks.isActive {
+            for (offset, job) in jobs.enumerated() {
+                DiagnosticsHooks.processTaskFinished(
+                    id: job.id, pid: pid, failed: statuses[statuses.startIndex + offset] != .ok)
+            }
+        }
+        for (offset, job) in jobs.enumerated() {
+            job.ticket.finish()
+            let status = statuses[statuses.startIndex + offset]
+            // A skipped job's future was cancelled when its cell was claimed.
+            if status == .cancelled { continue }
+            job.completion.finish(
+                status: status, body: frames[frames.startIndex + offset].rest.dropFirst(),
+                taskName: job.taskName)
         }
     }
 
@@ -220,16 +272,7 @@ final class ProcessPoolCore: Sendable {
                 jobs = delivered
                 failure = failure ?? "protocol error: \(message)"
             }
-            if DiagnosticsHooks.isActive {
-                for (offset, job) in jobs.enumerated() {
-                    DiagnosticsHooks.processTaskFinished(
-                        id: job.id, pid: pid, failed: statuses[offset] != .ok)
-                }
-            }
-            for (offset, job) in jobs.enumerated() {
-                job.completion.finish(
-                    status: statuses[offset], body: frames[offset].rest.dropFirst(), taskName: job.taskName)
-            }
+            complete(jobs, frames: frames[...], statuses: statuses[...], pid: pid)
             if let failure { return .protocolError(failure) }
         }
     }

@@ -66,10 +66,11 @@ enum ProcessSyscalls {
 
     private static let sharedCounterSerial = Atomic<Int>(0)
 
-    /// A 4-byte word shared with a worker: a file in /dev/shm (unlinked at once), mapped
-    /// `MAP_SHARED` here and, through the descriptor, in the worker. The worker stores how
-    /// many tasks it has started, so after a crash the parent knows which tasks ran.
-    static func makeSharedWord() throws(SystemCallError) -> (fd: Int32, word: UnsafeMutableRawPointer) {
+    /// `size` bytes shared with a worker: a file in /dev/shm (unlinked at once), mapped
+    /// `MAP_SHARED` here and, through the descriptor, in the worker (`SharedLayout`).
+    static func makeSharedMemory(size: Int) throws(SystemCallError) -> (
+        fd: Int32, memory: UnsafeMutableRawPointer
+    ) {
         let serial = sharedCounterSerial.wrappingAdd(1, ordering: .relaxed).newValue
         var fd: Int32 = -1
         var lastError: Int32 = 0
@@ -85,29 +86,29 @@ enum ProcessSyscalls {
             lastError = errno
         }
         if fd < 0 { throw SystemCallError(function: "open", code: lastError) }
-        if ftruncate(fd, 4096) != 0 {
+        if ftruncate(fd, off_t(size)) != 0 {
             let code = errno
             close(fd)
             throw SystemCallError(function: "ftruncate", code: code)
         }
-        guard let word = try? mapSharedWord(fd) else {
+        guard let memory = try? mapShared(fd, size: size) else {
             let code = errno
             close(fd)
             throw SystemCallError(function: "mmap", code: code)
         }
-        return (fd, word)
+        return (fd, memory)
     }
 
-    /// mmap(MAP_SHARED) of the first page of `fd`.
-    static func mapSharedWord(_ fd: Int32) throws(SystemCallError) -> UnsafeMutableRawPointer {
-        let pointer = mmap(nil, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
+    /// mmap(MAP_SHARED) of the first `size` bytes of `fd`.
+    static func mapShared(_ fd: Int32, size: Int) throws(SystemCallError) -> UnsafeMutableRawPointer {
+        let pointer = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
         guard let pointer, pointer != MAP_FAILED else { throw SystemCallError(function: "mmap", code: errno) }
         return pointer
     }
 
-    /// munmap(2) of a page `mapSharedWord` returned.
-    static func unmapSharedWord(_ word: UnsafeMutableRawPointer) {
-        _ = munmap(word, 4096)
+    /// munmap(2) of a mapping `mapShared` returned.
+    static func unmapShared(_ memory: UnsafeMutableRawPointer, size: Int) {
+        _ = munmap(memory, size)
     }
 
     /// fcntl(F_DUPFD_CLOEXEC): a close-on-exec copy of `fd` numbered at least `minimum`.

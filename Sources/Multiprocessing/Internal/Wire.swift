@@ -9,7 +9,8 @@
 ///   array (one element for `submit`, a chunk for `map`).
 /// - result (worker → pool): `0xC1`, job id (u64), status (u8), then for `.ok` the outputs
 ///   as a `BinaryEncoder` array, for `.remote` the error's type name and message as an
-///   array of two strings, for `.unknownTask` nothing.
+///   array of two strings, for `.unknownTask` and `.cancelled` (the pool claimed the job's
+///   cell first, so the worker skipped it) nothing.
 ///
 /// A worker answers jobs in the order it received them.
 enum Wire {
@@ -23,6 +24,7 @@ enum Wire {
         case ok = 0
         case remote = 1
         case unknownTask = 2
+        case cancelled = 3
     }
 
     struct ProtocolError: Error, CustomStringConvertible {

@@ -55,18 +55,25 @@ struct TaskHandler {
 }
 
 /// The worker side: read jobs, run them, answer in order, until end-of-file.
+///
+/// Per job, in this order: claim its cell in the shared memory (`SharedLayout`; when the
+/// pool claimed it first the job was cancelled and is skipped, answered `.cancelled`),
+/// count it as reached, run it, and append its answer both to the send buffer and, before
+/// the next job starts, to the shared memory. So when the worker dies, every answer it
+/// finished is either in the channel or in memory the pool reads after the death.
 enum WorkerLoop {
     /// Answers are sent at the latest this long after the previous send, so that a long
     /// task does not hold back the answers of the short ones before it.
     static let flushIntervalNanoseconds: UInt64 = 50_000
 
-    static func serve(channel: Int32, counter: UnsafeMutableRawPointer?, handlers: [TaskHandler]) -> Never {
-        let started = counter?.assumingMemoryBound(to: cthreading_word_t.self)
+    static func serve(channel: Int32, shared: UnsafeMutableRawPointer, handlers: [TaskHandler]) -> Never {
+        let started = SharedLayout.word(shared, at: SharedLayout.startedWord)
+        let unsent = SharedLayout.word(shared, at: SharedLayout.unsentWord)
         var parser = FrameParser()
         var out: [UInt8] = []
         out.reserveCapacity(1 << 16)
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        var startedCount: UInt32 = 0
+        var sequence = 0
         var lastFlush = ProcessSyscalls.monotonicNanoseconds()
         var lastHandler: TaskHandler?
 
@@ -79,7 +86,23 @@ enum WorkerLoop {
                 ProcessSyscalls.exitImmediately(0)
             }
             out.removeAll(keepingCapacity: true)
+            // Sent: the pool has them (a death before this line only makes it skip them).
+            cthreading_word_store_release(unsent, 0)
             lastFlush = ProcessSyscalls.monotonicNanoseconds()
+        }
+
+        // Makes the answer appended at `mark` outlive this process: copied to the shared
+        // memory (the buffer mirrors `out` from its start), or sent when it does not fit.
+        func keep(from mark: Int) {
+            guard out.count <= SharedLayout.answersCapacity else {
+                flush()
+                return
+            }
+            out.withUnsafeBytes { bytes in
+                (shared + SharedLayout.answersOffset + mark).copyMemory(
+                    from: bytes.baseAddress! + mark, byteCount: bytes.count - mark)
+            }
+            cthreading_word_store_release(unsent, UInt32(out.count))
         }
 
         while true {
@@ -106,9 +129,18 @@ enum WorkerLoop {
                     ProcessSyscalls.writeStandardError("swift-threading worker: \(error)\n")
                     ProcessSyscalls.exitImmediately(70)
                 }
-                startedCount &+= 1
-                if let started { cthreading_word_store_release(started, startedCount) }
-                answer(frame, into: &out, handlers: handlers, lastHandler: &lastHandler)
+                sequence += 1
+                let claimed = SharedLayout.claimCell(shared, sequence: sequence, to: SharedLayout.started)
+                cthreading_word_store_release(started, UInt32(truncatingIfNeeded: sequence))
+                let mark = out.count
+                if claimed {
+                    answer(frame, into: &out, handlers: handlers, lastHandler: &lastHandler)
+                } else {
+                    let start = Wire.startFrame(&out, kind: Wire.resultKind, id: frame.id)
+                    out.append(Wire.Status.cancelled.rawValue)
+                    try? Wire.finishFrame(&out, start: start)
+                }
+                keep(from: mark)
                 if out.count >= 1 << 16
                     || ProcessSyscalls.monotonicNanoseconds() &- lastFlush >= flushIntervalNanoseconds
                 {

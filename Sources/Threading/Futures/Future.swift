@@ -33,6 +33,14 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
         state = Mutex(FutureState())
     }
 
+    /// A pending future whose `cancel()` first asks `cancelGate` whether the work has
+    /// started elsewhere (a worker process): for executors that hand work on before it runs.
+    package init(cancelGate: any FutureCancelGate) {
+        var initial = FutureState<Value>()
+        initial.cancelGate = cancelGate
+        state = Mutex(initial)
+    }
+
     /// A pending future that carries the work a pool will run (`runQueuedWork()`).
     @inlinable
     init(work: @escaping @Sendable () throws -> Value) {

@@ -101,6 +101,9 @@ struct FutureState<Value: Sendable>: Sendable {
     /// The work a pool will run, until a worker takes it (or the future is cancelled).
     @usableFromInline var work: (@Sendable () throws -> Value)?
     @usableFromInline var listeners: FutureListeners<Value>?
+    /// Asked by `cancel()` while pending, for work that may have left the executor
+    /// (see `FutureCancelGate`).
+    var cancelGate: (any FutureCancelGate)?
 
     @inlinable
     init(work: (@Sendable () throws -> Value)? = nil) {
@@ -150,10 +153,12 @@ struct FutureState<Value: Sendable>: Sendable {
         return made
     }
 
-    /// `cancel()`: only a pending future can be cancelled.
+    /// `cancel()`: only a pending future can be cancelled, and only while its gate (if
+    /// any) says its work has not started.
     mutating func cancel() -> CancelAction {
         switch phase {
         case .pending:
+            if let cancelGate, !cancelGate.closeBeforeStart() { return .refused }
             phase = .cancelled
             work = nil
             return .cancelled(takeListeners())

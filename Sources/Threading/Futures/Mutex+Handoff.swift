@@ -9,7 +9,7 @@ extension Mutex where Value: ~Copyable {
     /// Without TSan the annotations are two empty calls.
     @inlinable
     @inline(__always)
-    borrowing func withHandoff<Result>(
+    package borrowing func withHandoff<Result>(
         _ owner: AnyObject, _ body: (inout sending Value) throws -> sending Result
     ) rethrows -> sending Result {
         try withLock { value in

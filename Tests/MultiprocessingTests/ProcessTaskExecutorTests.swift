@@ -1,0 +1,61 @@
+import Multiprocessing
+import Testing
+
+/// Generic code over the protocol, as a caller of either executor writes it.
+func squares(on executor: some ProcessTaskExecutor) throws -> [Int] {
+    try executor.map((1...10).map { Square(x: $0) })
+}
+
+/// `ProcessTaskExecutor` through a generic parameter and an existential.
+@Suite(.timeLimit(.minutes(2)))
+struct ProcessTaskExecutorTests {
+    @Test func genericCodeRunsOnAProcessPool() throws {
+        let pool = try makePool()
+        defer { pool.shutdown() }
+        #expect(try squares(on: pool) == (1...10).map { $0 * $0 })
+    }
+
+    @Test func submitMapAndShutdownThroughAnExistential() throws {
+        let executor: any ProcessTaskExecutor = try makePool()
+        #expect(try executor.submit(Square(x: 12)).result(timeout: Delay.bound) == 144)
+        #expect(
+            try executor.map((0..<250).map { Square(x: $0) }, chunkSize: 100) == (0..<250).map { $0 * $0 })
+        #expect(
+            try executor.map([Square(x: 3)], timeout: Delay.bound, chunkSize: 1) == [9])
+        executor.shutdown()
+        #expect(throws: ExecutorError.shutDown) { _ = try executor.submit(Square(x: 1)) }
+    }
+
+    @Test func mapTimesOutThroughTheProtocol() throws {
+        func slowMap(on executor: some ProcessTaskExecutor) throws -> [Int32] {
+            try executor.map([SleepTask(milliseconds: 3_000)], timeout: .milliseconds(100), chunkSize: 1)
+        }
+        let pool = try makePool(workers: 1)
+        defer { pool.shutdown(wait: true, cancelFutures: true) }
+        #expect(throws: TimeoutError.self) { _ = try slowMap(on: pool) }
+    }
+
+    @Test func mapRejectsBadArgumentsThroughTheProtocol() throws {
+        func badMap(on executor: some ProcessTaskExecutor, timeout: Duration?, chunkSize: Int) throws {
+            _ = try executor.map([Square(x: 1)], timeout: timeout, chunkSize: chunkSize)
+        }
+        let pool = try makePool()
+        defer { pool.shutdown() }
+        #expect(throws: ThreadingError.self) { try badMap(on: pool, timeout: nil, chunkSize: 0) }
+        #expect(throws: ThreadingError.self) { try badMap(on: pool, timeout: .seconds(-1), chunkSize: 1) }
+    }
+
+    @Test func shutdownCancellingThroughTheProtocol() throws {
+        func stop(_ executor: some ProcessTaskExecutor) { executor.shutdown(wait: true, cancelFutures: true) }
+        let pool = try makePool(workers: 1)
+        let fifo = try Fifo()
+        let slow = try pool.submit(BlockAndReport(path: fifo.path, milliseconds: 200))
+        let rest = try (0..<100).map { try pool.submit(Square(x: $0)) }
+        _ = try #require(fifo.readPID())
+        stop(pool)
+        #expect(try slow.result(timeout: Delay.bound) > 0)
+        // None of them had started: all cancelled.
+        let allCancelled = rest.allSatisfy { $0.isCancelled }
+        #expect(allCancelled)
+    }
+}
