@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ThreadingTestSupport
 
 @testable import Multiprocessing
 
@@ -208,13 +209,13 @@ struct PipelineModel {
     }
 }
 
-@Suite(.timeLimit(.minutes(5)))
+@Suite(.hangGuard)
 struct PipelineModelTests {
     /// Every sequence of up to `depth` applicable events (no-ops pruned), each run to the
     /// end: nothing finished is lost, only a running job fails, a job cancelled never
     /// starts, a started job is never cancelled, every job ends exactly once.
     @Test func exhaustiveEventSequences() {
-        let depth = underThreadSanitizer ? 6 : 8
+        let depth = Stress.underTSan ? 6 : 8
         var checked = 0
         var failures: [String] = []
         func explore(_ prefix: [PipelineModel.Event]) {

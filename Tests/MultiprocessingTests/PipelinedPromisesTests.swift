@@ -1,11 +1,12 @@
 import Foundation
 import Multiprocessing
 import Testing
+import ThreadingTestSupport
 
 /// The two promises `ProcessPoolExecutor` keeps although many jobs are in flight per
 /// worker: a dying worker fails only the task it was running, and every task that no
 /// worker has started can be cancelled.
-@Suite(.timeLimit(.minutes(3)))
+@Suite(.hangGuard)
 struct PipelinedPromisesTests {
     // MARK: nothing finished is lost
 

@@ -1,5 +1,6 @@
 import Multiprocessing
 import Testing
+import ThreadingTestSupport
 
 /// Generic code over the protocol, as a caller of either executor writes it.
 func squares(on executor: some ProcessTaskExecutor) throws -> [Int] {
@@ -7,7 +8,7 @@ func squares(on executor: some ProcessTaskExecutor) throws -> [Int] {
 }
 
 /// `ProcessTaskExecutor` through a generic parameter and an existential.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.hangGuard)
 struct ProcessTaskExecutorTests {
     @Test func genericCodeRunsOnAProcessPool() throws {
         let pool = try makePool()

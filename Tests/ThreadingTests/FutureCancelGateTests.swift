@@ -1,5 +1,6 @@
 import Synchronization
 import Testing
+import ThreadingTestSupport
 
 @testable import Threading
 
@@ -17,7 +18,7 @@ final class ScriptedGate: FutureCancelGate {
 }
 
 /// `Future(cancelGate:)`: `cancel()` of a pending future asks the gate.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.hangGuard)
 struct FutureCancelGateTests {
     @Test func aGateThatClosesLetsTheCancelThrough() throws {
         let gate = ScriptedGate(answer: true)
