@@ -6,7 +6,6 @@ let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 
 let package = Package(
     name: "swift-threading",
-    platforms: [.macOS(.v15)],
     products: [
         .library(name: "Threading", targets: ["Threading"]),
         .library(name: "Multiprocessing", targets: ["Multiprocessing"]),

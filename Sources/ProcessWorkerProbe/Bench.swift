@@ -1,10 +1,7 @@
-import Multiprocessing
-
 // W6 and W7 of docs/WORKLOADS.md on this package's process pool, run as
 // `swift build -c release --product ProcessWorkerProbe && .build/release/ProcessWorkerProbe bench`.
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Glibc
+import Multiprocessing
 
 func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18

@@ -1,11 +1,8 @@
-import Multiprocessing
-
 // The task types the tests send to this probe. Tests/MultiprocessingTests/ProbeTasks.swift
 // is a symbolic link to this file, so both sides compile the same Codable types; each
 // names itself with an explicit `taskName`, because the module names differ.
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Glibc
+import Multiprocessing
 
 /// The types the probe's workers know.
 let probeTasks: [any ProcessTask.Type] = [

@@ -1,10 +1,7 @@
-import Multiprocessing
-
 // A small program for the Multiprocessing tests: a worker for their pools, a pool parent
 // for the orphan tests, and a throwaway benchmark (`bench`, built with `-c release`).
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Glibc
+import Multiprocessing
 
 ProcessPoolExecutor.runWorkerIfRequested(tasks: probeTasks)
 

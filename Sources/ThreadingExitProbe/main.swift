@@ -1,3 +1,4 @@
+import Glibc
 // A tiny program the tests run as a child process to check Python's exit semantics.
 //
 //   ThreadingExitProbe daemon      a daemon worker is still busy when main returns:
@@ -12,12 +13,6 @@
 //                                  is ignored), then log lines from main and a thread
 import Logging
 import Threading
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 struct ProbeError: Error, CustomStringConvertible {
     var description: String { "probe failure" }

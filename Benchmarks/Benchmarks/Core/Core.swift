@@ -8,14 +8,9 @@
 //   W9 threads/s              = 10,000 / median
 import Benchmark
 import Dispatch
+import Glibc
 import Synchronization
 import Threading
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// A `pthread_mutex_t` at a stable address, the POSIX baseline.
 final class PthreadMutex: @unchecked Sendable {
@@ -185,28 +180,16 @@ let benchmarks: @Sendable () -> Void = {
         let ran = Atomic<Int>(0)
         for _ in 0..<w9Threads {
             try withUnsafePointer(to: ran) { pointer in
-                #if canImport(Darwin)
-                    var thread: pthread_t?
-                #else
-                    var thread = pthread_t()
-                #endif
+                var thread = pthread_t()
                 let rc = pthread_create(
                     &thread, nil,
                     { raw in
-                        #if canImport(Darwin)
-                            let ran = raw.assumingMemoryBound(to: Atomic<Int>.self)
-                        #else
-                            let ran = raw!.assumingMemoryBound(to: Atomic<Int>.self)
-                        #endif
+                        let ran = raw!.assumingMemoryBound(to: Atomic<Int>.self)
                         ran.pointee.add(1, ordering: .relaxed)
                         return nil
                     }, UnsafeMutableRawPointer(mutating: pointer))
                 try check(rc == 0, "pthread_create: \(rc)")
-                #if canImport(Darwin)
-                    pthread_join(thread!, nil)
-                #else
-                    pthread_join(thread, nil)
-                #endif
+                pthread_join(thread, nil)
             }
         }
         let total = ran.load(ordering: .relaxed)

@@ -5,14 +5,9 @@
 //   items/s = 1,000,000 / median wall-clock
 // Needs a `Queues` executable target in `Benchmarks/Package.swift` like `Core`'s.
 import Benchmark
+import Glibc
 import Synchronization
 import Threading
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// The baseline: a ring buffer guarded by a pthread mutex, with "not empty" and "not
 /// full" condition variables, signalled on every put and get.

@@ -13,7 +13,7 @@
 extern "C" {
 #endif
 
-/// A 32-bit word that a futex (or, off Linux, a condition variable) can wait on.
+/// A 32-bit word that a futex can wait on.
 /// Loads and stores go through the atomics below, so TSan sees them.
 typedef struct { uint32_t value; } cthreading_word_t;
 
@@ -59,7 +59,7 @@ int cthreading_futex_wake(cthreading_word_t *w, int count);
 /// gettid(2): the kernel's id of the calling thread.
 int64_t cthreading_gettid(void);
 /// prctl(PR_SET_PDEATHSIG, sig): the kernel sends `sig` to the caller when its parent
-/// thread exits. Returns 0 or -errno; a no-op off Linux.
+/// thread exits. Returns 0 or -errno.
 int cthreading_set_parent_death_signal(int sig);
 /// prctl(PR_SET_NAME): the name `top` and `/proc/PID/task` show (15 bytes at most).
 int cthreading_set_thread_name(const char *name);

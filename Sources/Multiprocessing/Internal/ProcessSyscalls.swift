@@ -1,11 +1,6 @@
 import CThreadingShims
+import Glibc
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// A failed system call: which C function and the `errno` it left.
 struct SystemCallError: Error, CustomStringConvertible {

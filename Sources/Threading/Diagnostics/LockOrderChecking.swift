@@ -1,10 +1,5 @@
+import Glibc
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// A lock-order (potential deadlock) checker in the spirit of Linux lockdep and Abseil's
 /// mutex deadlock detection.

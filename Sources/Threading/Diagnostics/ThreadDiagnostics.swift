@@ -1,11 +1,6 @@
 import CThreadingShims
+import Glibc
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// The diagnostics' per-thread state: the locks the thread holds (for the lock-order
 /// checker) and its trace buffer. Reached through a pthread key, so only its own thread
@@ -118,12 +113,8 @@ final class ThreadDiagnostics {
     /// Released with the thread; a buffer it filled stays with the trace session.
     private static let key: pthread_key_t = {
         ThreadShim.makeKey { raw in
-            #if canImport(Darwin)
-                Unmanaged<ThreadDiagnostics>.fromOpaque(raw).release()
-            #else
-                guard let raw else { return }
-                Unmanaged<ThreadDiagnostics>.fromOpaque(raw).release()
-            #endif
+            guard let raw else { return }
+            Unmanaged<ThreadDiagnostics>.fromOpaque(raw).release()
         }
     }()
 

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 extension Trace {
     /// Writes the trace in the Trace Event Format (JSON) that Perfetto

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// A file being written by the trace writers: text is gathered in a buffer and written
 /// with `write(2)` in large pieces. Every failure throws

@@ -1,10 +1,5 @@
+import Glibc
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// A pool of worker threads that runs submitted closures, Python's
 /// `concurrent.futures.ThreadPoolExecutor`.

@@ -1,4 +1,5 @@
 import CThreadingShims
+import Glibc
 
 /// A 32-bit atomic word at a stable address, which threads can sleep on (a futex on
 /// Linux). The owner frees it when it is dropped.
@@ -58,10 +59,4 @@ struct FutexWord: ~Copyable, @unchecked Sendable {
     func wakeAll() { wake(Int32.max) }
 }
 
-#if canImport(Glibc)
-    import Glibc
-    let timedOutErrno = ETIMEDOUT
-#elseif canImport(Darwin)
-    import Darwin
-    let timedOutErrno = ETIMEDOUT
-#endif
+let timedOutErrno = ETIMEDOUT

@@ -1,10 +1,5 @@
 import CThreadingShims
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// Writes to file descriptor 2 with one `write(2)` per message, so lines from several
 /// threads do not interleave mid-line (the C `stderr` global is not concurrency-safe).
@@ -46,9 +41,5 @@ package func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
 
 @inline(__always)
 private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-    #if canImport(Glibc)
-        Glibc.write(fd, buffer, count)
-    #else
-        Darwin.write(fd, buffer, count)
-    #endif
+    Glibc.write(fd, buffer, count)
 }

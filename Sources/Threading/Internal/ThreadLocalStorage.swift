@@ -1,10 +1,5 @@
+import Glibc
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// One thread's value of one `ThreadLocal`.
 // @unchecked Sendable: `value` is read and written only by the thread whose storage holds
@@ -61,12 +56,8 @@ final class ThreadLocalStorage: Sendable {
     /// destructor releases the thread's values when the thread exits.
     private static let key: pthread_key_t = {
         ThreadShim.makeKey { raw in
-            #if canImport(Darwin)
-                let storage = Unmanaged<ThreadLocalStorage>.fromOpaque(raw).takeRetainedValue()
-            #else
-                guard let raw else { return }
-                let storage = Unmanaged<ThreadLocalStorage>.fromOpaque(raw).takeRetainedValue()
-            #endif
+            guard let raw else { return }
+            let storage = Unmanaged<ThreadLocalStorage>.fromOpaque(raw).takeRetainedValue()
             storage.retire()
         }
     }()

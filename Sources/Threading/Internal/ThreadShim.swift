@@ -1,19 +1,11 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// The pthread calls behind `OSThread`: creation and the per-thread slot that holds the
 /// calling thread's `OSThread`.
 enum ThreadShim {
     /// pthread_self(), as a number.
     static func selfIdent() -> UInt64 {
-        #if canImport(Darwin)
-            UInt64(UInt(bitPattern: pthread_self()))
-        #else
-            UInt64(pthread_self())
-        #endif
+        UInt64(pthread_self())
     }
 
     typealias Handle = pthread_t
@@ -26,26 +18,15 @@ enum ThreadShim {
     /// thread still exiting when the next one starts forces a fresh 8 MB stack mapping,
     /// which made W9 several times slower). An `OSThread` dropped without a join detaches it.
     static func create(_ context: UnsafeMutableRawPointer) -> Result<Handle, CreateError> {
-        #if canImport(Darwin)
-            var thread: pthread_t?
-        #else
-            var thread = pthread_t()
-        #endif
+        var thread = pthread_t()
         let rc = pthread_create(
             &thread, nil,
             { raw in
-                #if canImport(Darwin)
-                    let context = Unmanaged<ThreadStartContext>.fromOpaque(raw).takeRetainedValue()
-                #else
-                    let context = Unmanaged<ThreadStartContext>.fromOpaque(raw!).takeRetainedValue()
-                #endif
+                let context = Unmanaged<ThreadStartContext>.fromOpaque(raw!).takeRetainedValue()
                 context.run()
                 return nil
             }, context)
         guard rc == 0 else { return .failure(CreateError(code: rc)) }
-        #if canImport(Darwin)
-            guard let thread else { return .failure(CreateError(code: EINVAL)) }
-        #endif
         return .success(thread)
     }
 
@@ -64,11 +45,7 @@ enum ThreadShim {
         _ = pthread_detach(thread)
     }
 
-    #if canImport(Darwin)
-        typealias KeyDestructor = @convention(c) (UnsafeMutableRawPointer) -> Void
-    #else
-        typealias KeyDestructor = @convention(c) (UnsafeMutableRawPointer?) -> Void
-    #endif
+    typealias KeyDestructor = @convention(c) (UnsafeMutableRawPointer?) -> Void
 
     /// pthread_key_create(3), for the package's per-thread slots. Each key is made once per
     /// process, at first use, so only PTHREAD_KEYS_MAX exhaustion by other code could fail
@@ -84,12 +61,8 @@ enum ThreadShim {
     /// releases it when the thread exits, and forgets a foreign ("Dummy") thread.
     static let currentKey: pthread_key_t = {
         ThreadShim.makeKey { raw in
-            #if canImport(Darwin)
-                let thread = Unmanaged<OSThread>.fromOpaque(raw).takeRetainedValue()
-            #else
-                guard let raw else { return }
-                let thread = Unmanaged<OSThread>.fromOpaque(raw).takeRetainedValue()
-            #endif
+            guard let raw else { return }
+            let thread = Unmanaged<OSThread>.fromOpaque(raw).takeRetainedValue()
             ThreadRegistry.threadExited(thread)
         }
     }()

@@ -1,11 +1,6 @@
+import Glibc
 import Logging
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// A swift-log handler that prints `HH:mm:ss.SSS [thread name] message` to standard
 /// error (or the stream you choose), like the tutorial's

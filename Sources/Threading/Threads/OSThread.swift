@@ -1,10 +1,5 @@
 import CThreadingShims
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// An operating-system thread, Python's `threading.Thread`.
 ///

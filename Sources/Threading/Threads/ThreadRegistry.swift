@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// The process-wide books on threads: which are alive (for `OSThread.all`), the name
 /// counter, the except hook, and the exit-time join of non-daemon threads.
