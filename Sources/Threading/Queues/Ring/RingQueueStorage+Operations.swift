@@ -35,7 +35,7 @@ extension RingQueueStorage {
 
     /// Lists `waiter` as a putter, then looks at the ring once more; withdraws it again
     /// unless the queue is still full.
-    func listAndPut(_ item: Element, _ waiter: Waiter, in state: inout RingQueueState) -> RingPutResult {
+    func listAndPut(_ item: Element, _ waiter: Waiter, in state: inout RingQueueState) -> PutResult {
         mirror(state.list(waiter, as: .putter))
         let result = publish(item)
         if result != .full { mirror(state.withdraw(id: waiter.id, as: .putter).1) }
@@ -58,7 +58,7 @@ extension RingQueueStorage {
         var satisfied = false
         defer { DiagnosticsHooks.waitEnded(trace, satisfied: satisfied) }
         while true {
-            var result = RingPutResult.full
+            var result = PutResult.full
             let woken = blockAsWaiter(deadline: deadline) { waiter in
                 result = state.withLock { listAndPut(item, waiter, in: &$0) }
                 return result == .full ? .listed : .proceed
@@ -89,7 +89,7 @@ extension RingQueueStorage {
         // The lock-free fast path first; a cancelled task goes on to throw.
         if !Task.isCancelled, try tryPut(item) { return }
         while true {
-            var result = RingPutResult.full
+            var result = PutResult.full
             try await suspendAsWaiter { waiter in
                 let (registration, passOn) = state.withLock { state -> (Registration, Waiter?) in
                     if Task.isCancelled { return (.cancelled, abandon(.putter, in: &state)) }
@@ -159,7 +159,7 @@ extension RingQueueStorage {
 
     /// Lists `waiter` as a getter, then looks at the ring once more; withdraws it again
     /// unless there is still nothing to get.
-    func listAndTake(_ waiter: Waiter, in state: inout RingQueueState) -> RingGetResult<Element> {
+    func listAndTake(_ waiter: Waiter, in state: inout RingQueueState) -> GetResult {
         mirror(state.list(waiter, as: .getter))
         let result = take()
         if case .empty = result {
@@ -177,7 +177,7 @@ extension RingQueueStorage {
         var satisfied = false
         defer { DiagnosticsHooks.waitEnded(trace, satisfied: satisfied) }
         while true {
-            var result = RingGetResult<Element>.empty
+            var result = GetResult.empty
             let woken = blockAsWaiter(deadline: deadline) { waiter in
                 result = state.withLock { listAndTake(waiter, in: &$0) }
                 if case .empty = result { return .listed }
@@ -214,7 +214,7 @@ extension RingQueueStorage {
         // The lock-free fast path first; a cancelled task goes on to throw.
         if !Task.isCancelled, let item = try tryGet() { return item }
         while true {
-            var result = RingGetResult<Element>.empty
+            var result = GetResult.empty
             try await suspendAsWaiter { waiter in
                 let (registration, passOn) = state.withLock { state -> (Registration, Waiter?) in
                     if Task.isCancelled { return (.cancelled, abandon(.getter, in: &state)) }

@@ -112,7 +112,7 @@ final class RingQueueStorage<Element: Sendable>: @unchecked Sendable {
 
     /// Claims the next slot and publishes `item` in it; wakes nobody.
     @inlinable
-    func publish(_ item: Element) -> RingPutResult {
+    func publish(_ item: Element) -> PutResult {
         switch claim() {
         case .claimed(let position):
             fill(position, with: item)
@@ -125,7 +125,7 @@ final class RingQueueStorage<Element: Sendable>: @unchecked Sendable {
     /// Claims the next position for a put (the put's linearization point), unless the
     /// queue is full or shut down.
     @inlinable
-    func claim() -> RingClaim {
+    func claim() -> Claim {
         var position = words[Self.enqueueWord].load(ordering: .relaxed)
         while true {
             if RingPositions.isShutDown(position) { return .shutDown }
@@ -170,7 +170,7 @@ final class RingQueueStorage<Element: Sendable>: @unchecked Sendable {
 
     /// Claims the oldest published item, if any; wakes nobody.
     @inlinable
-    func take() -> RingGetResult<Element> {
+    func take() -> GetResult {
         var position = words[Self.dequeueWord].load(ordering: .relaxed)
         while true {
             let cell = positions.cell(of: position)
@@ -227,5 +227,32 @@ final class RingQueueStorage<Element: Sendable>: @unchecked Sendable {
             return waiter
         }
         waiter?.resume()
+    }
+}
+
+extension RingQueueStorage {
+    /// What an attempt to put into the ring did. Nobody is woken yet: the caller may hold
+    /// the lock, and wakes after unlocking.
+    @usableFromInline
+    enum PutResult: Equatable, Sendable {
+        case put
+        case full
+        case shutDown
+    }
+
+    /// What a put's claim on the next position found.
+    @usableFromInline
+    enum Claim: Equatable, Sendable {
+        case claimed(Int)
+        case full
+        case shutDown
+    }
+
+    /// What an attempt to get from the ring found.
+    @usableFromInline
+    enum GetResult {
+        case item(Element)
+        case empty
+        case shutDown
     }
 }
