@@ -62,9 +62,15 @@ let package = Package(
             dependencies: ["Threading"],
             swiftSettings: strict
         ),
+        // The task types the probe worker and the process-pool tests share.
+        .target(
+            name: "ProbeTasks",
+            dependencies: ["Multiprocessing"],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "ProcessWorkerProbe",
-            dependencies: ["Threading", "Multiprocessing"],
+            dependencies: ["Threading", "Multiprocessing", "ProbeTasks"],
             swiftSettings: strict
         ),
         // What the three test targets share: delays, bounded waits, threads, child programs.
@@ -94,7 +100,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MultiprocessingTests",
-            dependencies: ["Multiprocessing", "ThreadingTestSupport", "ProcessWorkerProbe"],
+            dependencies: ["Multiprocessing", "ThreadingTestSupport", "ProbeTasks", "ProcessWorkerProbe"],
             swiftSettings: strict
         ),
         .testTarget(

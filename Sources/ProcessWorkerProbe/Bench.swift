@@ -2,6 +2,7 @@
 // `swift build -c release --product ProcessWorkerProbe && .build/release/ProcessWorkerProbe bench`.
 import Glibc
 import Multiprocessing
+import ProbeTasks
 
 func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18

@@ -2,6 +2,7 @@
 // for the orphan tests, and a throwaway benchmark (`bench`, built with `-c release`).
 import Glibc
 import Multiprocessing
+import ProbeTasks
 
 ProcessPoolExecutor.runWorkerIfRequested(tasks: probeTasks)
 

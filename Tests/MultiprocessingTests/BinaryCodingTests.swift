@@ -2,6 +2,7 @@ import Testing
 import ThreadingTestSupport
 
 @testable import Multiprocessing
+@testable import ProbeTasks
 
 private struct Inner: Codable, Equatable {
     var name: String

@@ -3,6 +3,8 @@ import Multiprocessing
 import Testing
 import ThreadingTestSupport
 
+@testable import ProbeTasks
+
 /// The intent of CPython's test_deadlock.py — a failure injected at every stage ends in a
 /// named error, never a hang — plus what CPython cannot do: a dead worker fails only its
 /// own task and the pool goes on.

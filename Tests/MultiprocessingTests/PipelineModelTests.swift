@@ -3,6 +3,7 @@ import Testing
 import ThreadingTestSupport
 
 @testable import Multiprocessing
+@testable import ProbeTasks
 
 /// The pool's bookkeeping of finished / started / in-flight / cancelled jobs, driven with
 /// a simulated worker and no threads or processes. The simulated worker does what

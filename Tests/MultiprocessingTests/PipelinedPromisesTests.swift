@@ -3,6 +3,8 @@ import Multiprocessing
 import Testing
 import ThreadingTestSupport
 
+@testable import ProbeTasks
+
 /// The two promises `ProcessPoolExecutor` keeps although many jobs are in flight per
 /// worker: a dying worker fails only the task it was running, and every task that no
 /// worker has started can be cancelled.

@@ -2,6 +2,7 @@ import Testing
 import ThreadingTestSupport
 
 @testable import Multiprocessing
+@testable import ProbeTasks
 
 /// A completion that records what the pool did with its job; its `cancel()` asks the
 /// job's ticket, as `Future.cancel()` does.

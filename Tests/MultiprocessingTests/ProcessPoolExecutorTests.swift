@@ -3,6 +3,8 @@ import Multiprocessing
 import Testing
 import ThreadingTestSupport
 
+@testable import ProbeTasks
+
 /// The intent of CPython's test_process_pool.py and test_shutdown.py.
 @Suite(.hangGuard)
 struct ProcessPoolExecutorTests {

@@ -2,6 +2,8 @@ import Multiprocessing
 import Testing
 import ThreadingTestSupport
 
+@testable import ProbeTasks
+
 /// Generic code over the protocol, as a caller of either executor writes it.
 func squares(on executor: some ProcessTaskExecutor) throws -> [Int] {
     try executor.map((1...10).map { Square(x: $0) })

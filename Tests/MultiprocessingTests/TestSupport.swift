@@ -3,6 +3,8 @@ import Multiprocessing
 import Testing
 import ThreadingTestSupport
 
+@testable import ProbeTasks
+
 /// The probe worker program, built next to the test bundle.
 let probePath: String = {
     // Crashing probe workers should die at once, without the runtime's backtrace.

@@ -1,11 +1,12 @@
-// The task types the tests send to this probe. Tests/MultiprocessingTests/ProbeTasks.swift
-// is a symbolic link to this file, so both sides compile the same Codable types; each
-// names itself with an explicit `taskName`, because the module names differ.
+// The task types of the probe worker program (`ProcessWorkerProbe`) and the process-pool
+// tests, one library both link, so both sides agree on the Codable types. The tests reach
+// the fixtures with `@testable import`; what the probe's release-built bench uses is
+// `package`. Each type names itself with an explicit `taskName`.
 import Glibc
 import Multiprocessing
 
 /// The types the probe's workers know.
-let probeTasks: [any ProcessTask.Type] = [
+package let probeTasks: [any ProcessTask.Type] = [
     AddOne.self, SumSquaresMod7.self, SleepTask.self, FailTask.self, CrashTask.self, GarbageTask.self,
     BadOutputTask.self, UndecodableInWorker.self, UnencodableTask.self, UndecodableOutputTask.self,
     BlockAndReport.self, PidTask.self, EchoTask.self, DieTask.self, HoldTask.self, TouchTask.self,
@@ -13,18 +14,23 @@ let probeTasks: [any ProcessTask.Type] = [
 ]
 
 /// x → x + 1 (W7).
-struct AddOne: ProcessTask {
-    static var taskName: String { "probe.AddOne" }
-    var x: Int
-    func run() -> Int { x + 1 }
+package struct AddOne: ProcessTask {
+    package static var taskName: String { "probe.AddOne" }
+    package var x: Int
+    package init(x: Int) { self.x = x }
+    package func run() -> Int { x + 1 }
 }
 
 /// Σ (i·i) mod 7 for i in [lower, upper) (W6).
-struct SumSquaresMod7: ProcessTask {
-    static var taskName: String { "probe.SumSquaresMod7" }
-    var lower: Int
-    var upper: Int
-    func run() -> Int {
+package struct SumSquaresMod7: ProcessTask {
+    package static var taskName: String { "probe.SumSquaresMod7" }
+    package var lower: Int
+    package var upper: Int
+    package init(lower: Int, upper: Int) {
+        self.lower = lower
+        self.upper = upper
+    }
+    package func run() -> Int {
         var total = 0
         var i = lower
         while i < upper {
@@ -36,10 +42,11 @@ struct SumSquaresMod7: ProcessTask {
 }
 
 /// Sleeps, then returns its worker's pid.
-struct SleepTask: ProcessTask {
-    static var taskName: String { "probe.SleepTask" }
-    var milliseconds: Int
-    func run() -> Int32 {
+package struct SleepTask: ProcessTask {
+    package static var taskName: String { "probe.SleepTask" }
+    package var milliseconds: Int
+    package init(milliseconds: Int) { self.milliseconds = milliseconds }
+    package func run() -> Int32 {
         // The task's simulated work (a stand-in for a slow user task), not a wait for
         // anything: the pool's timeout and shutdown tests need a task that takes time.
         usleep(UInt32(milliseconds) * 1000)

@@ -1,1 +1,0 @@
-../../Sources/ProcessWorkerProbe/ProbeTasks.swift
