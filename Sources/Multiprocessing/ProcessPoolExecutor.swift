@@ -124,10 +124,8 @@ public final class ProcessPoolExecutor: Sendable {
         guard chunkSize >= 1 else {
             throw ThreadingError.invalidArgument("chunkSize must be at least 1, not \(chunkSize)")
         }
-        if let timeout, timeout < .zero {
-            throw ThreadingError.invalidArgument("timeout must not be negative, not \(timeout)")
-        }
-        let deadline = timeout.map { ContinuousClock.now.advanced(by: min($0, .seconds(Int64.max / 4))) }
+        if let timeout { try checkTimeout(timeout) }
+        let deadline = Deadline.after(timeout)
         var futures: [Future<[T.Output]>] = []
         futures.reserveCapacity((tasks.count + chunkSize - 1) / chunkSize)
         do {
@@ -143,12 +141,7 @@ public final class ProcessPoolExecutor: Sendable {
             var outputs: [T.Output] = []
             outputs.reserveCapacity(tasks.count)
             for future in futures {
-                if let deadline {
-                    let remaining = deadline - ContinuousClock.now
-                    outputs.append(contentsOf: try future.result(timeout: max(remaining, .zero)))
-                } else {
-                    outputs.append(contentsOf: try future.result())
-                }
+                outputs.append(contentsOf: try future.result(until: deadline))
             }
             return outputs
         } catch {

@@ -104,7 +104,7 @@ public final class Future<Value: Sendable>: Sendable, Hashable {
 
     /// `result()` bounded by a deadline fixed earlier (`map`, `asCompleted`); a deadline
     /// already passed is a zero timeout.
-    func result(until deadline: Deadline) throws -> Value {
+    package func result(until deadline: Deadline) throws -> Value {
         if let outcome { return try outcome.get() }
         guard blockingWait(deadline: deadline) else { throw TimeoutError() }
         return try finalOutcome().get()

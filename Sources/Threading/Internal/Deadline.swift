@@ -2,21 +2,21 @@
 ///
 /// A timeout too large to add to the clock (beyond ~68 years) means "never": a huge
 /// `Duration` never traps or overflows (API principle 6).
-struct Deadline: Sendable {
+package struct Deadline: Sendable {
     /// `nil` means no limit.
-    let instant: ContinuousClock.Instant?
+    package let instant: ContinuousClock.Instant?
 
-    static let never = Deadline(instant: nil)
+    package static let never = Deadline(instant: nil)
 
     /// The deadline `timeout` from now; a negative timeout is treated as zero.
-    static func after(_ timeout: Duration) -> Deadline {
+    package static func after(_ timeout: Duration) -> Deadline {
         if timeout <= .zero { return Deadline(instant: .now) }
         if timeout.components.seconds >= Deadline.horizonSeconds { return .never }
         return Deadline(instant: .now + timeout)
     }
 
     /// The deadline for an optional timeout: `nil` is no limit.
-    static func after(_ timeout: Duration?) -> Deadline {
+    package static func after(_ timeout: Duration?) -> Deadline {
         guard let timeout else { return .never }
         return after(timeout)
     }
@@ -33,7 +33,7 @@ struct Deadline: Sendable {
         return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 
-    var hasPassed: Bool {
+    package var hasPassed: Bool {
         guard let instant else { return false }
         return ContinuousClock.now >= instant
     }
@@ -41,7 +41,7 @@ struct Deadline: Sendable {
 
 /// Throws `.invalidArgument` for a negative timeout given to a throwing call.
 @inline(__always)
-func checkTimeout(_ timeout: Duration, _ function: StaticString = #function) throws(ThreadingError) {
+package func checkTimeout(_ timeout: Duration, _ function: StaticString = #function) throws(ThreadingError) {
     if timeout < .zero {
         throw .invalidArgument("\(function): timeout must be non-negative, got \(timeout)")
     }
