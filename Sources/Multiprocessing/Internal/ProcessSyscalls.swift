@@ -168,6 +168,15 @@ enum ProcessSyscalls {
         try retryingInterrupts("read") { Glibc.read(fd, buffer, count) }
     }
 
+    /// read(2) into the whole of `chunk` (the caller's reusable buffer); the count read,
+    /// 0 at end-of-file.
+    static func read(_ fd: Int32, into chunk: inout [UInt8]) throws -> Int {
+        try chunk.withUnsafeMutableBytes { buffer in
+            guard let base = buffer.baseAddress else { return 0 }
+            return try read(fd, into: base, count: buffer.count)
+        }
+    }
+
     /// write(2) until every byte is written.
     static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(SystemCallError) {
         var offset = 0

@@ -237,9 +237,7 @@ final class ProcessPoolCore: Sendable {
         while true {
             let count: Int
             do {
-                count = try chunk.withUnsafeMutableBytes { buffer in
-                    try ProcessSyscalls.read(channel, into: buffer.baseAddress!, count: buffer.count)
-                }
+                count = try ProcessSyscalls.read(channel, into: &chunk)
             } catch {
                 // ECONNRESET and the like: the worker is gone, as at end-of-file.
                 return .endOfFile

@@ -108,9 +108,7 @@ enum WorkerLoop {
         while true {
             let count: Int
             do {
-                count = try chunk.withUnsafeMutableBytes { buffer in
-                    try ProcessSyscalls.read(channel, into: buffer.baseAddress!, count: buffer.count)
-                }
+                count = try ProcessSyscalls.read(channel, into: &chunk)
             } catch {
                 ProcessSyscalls.exitImmediately(0)
             }
