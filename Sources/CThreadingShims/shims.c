@@ -1,6 +1,8 @@
+#define _GNU_SOURCE  // pipe2
 #include "CThreadingShims.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
@@ -57,3 +59,5 @@ int cthreading_set_parent_death_signal(int sig) {
 int cthreading_set_thread_name(const char *name) {
     return prctl(PR_SET_NAME, (unsigned long)name, 0, 0, 0) == -1 ? -errno : 0;
 }
+
+int cthreading_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC) == -1 ? -errno : 0; }

@@ -80,7 +80,8 @@ struct FailTask: ProcessTask {
     func run() throws -> Int { throw ProbeError(message: message) }
 }
 
-/// Ends its worker: "segv" (SIGSEGV), "abort" (SIGABRT), "exit3" (exit code 3).
+/// Ends its worker: "segv" (SIGSEGV), "abort" (SIGABRT), "fatal" (a Swift trap with the
+/// message "probe boom"), "exit3" (exit code 3).
 struct CrashTask: ProcessTask {
     static var taskName: String { "probe.CrashTask" }
     var how: String
@@ -91,6 +92,7 @@ struct CrashTask: ProcessTask {
             let address = UnsafeMutablePointer<Int>(bitPattern: 16)
             address?.pointee = 1
         case "abort": abort()
+        case "fatal": fatalError("probe boom")
         default: exit(3)
         }
         return 0

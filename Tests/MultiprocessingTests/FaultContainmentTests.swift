@@ -77,6 +77,26 @@ struct FaultContainmentTests {
         #expect(pool.workerProcessIDs.count == 2)
     }
 
+    @Test func aTrapsMessageIsTheDetailAndItsReportAFile() throws {
+        // The worker's backtrace stays out of our standard error; its first line (the
+        // trap's message) is in the detail, the whole report in the file it names.
+        let pool = try makePool()
+        defer { pool.shutdown() }
+        let error = failure(of: try pool.submit(CrashTask(how: "fatal")))
+        guard case .workerDied(_, let detail)? = error as? ProcessPoolError else {
+            Issue.record("expected .workerDied, got \(String(describing: error))")
+            return
+        }
+        #expect(detail.contains("Fatal error: probe boom"), "\(detail)")
+        let marker = "(report in "
+        let path = try #require(detail.range(of: marker)).upperBound
+        let file = String(detail[path...].dropLast())
+        let report = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(report.contains("Fatal error: probe boom"))
+        try? FileManager.default.removeItem(atPath: file)
+        try expectPoolStillWorks(pool)
+    }
+
     @Test func garbageOnTheChannelFailsThatWorkerNotThePool() throws {
         let pool = try makePool()
         defer { pool.shutdown() }

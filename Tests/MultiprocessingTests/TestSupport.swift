@@ -43,7 +43,7 @@ func isWorkerDied(_ error: (any Error)?, pid: Int32? = nil, detail: String) -> B
     guard case .workerDied(let diedPID, let diedDetail)? = error as? ProcessPoolError else { return false }
     let detailMatches =
         diedDetail.contains(detail)
-        || (Stress.underTSan && detail.contains("SIGSEGV") && diedDetail == "exit code 66")
+        || (Stress.underTSan && detail.contains("SIGSEGV") && diedDetail.hasPrefix("exit code 66"))
     return (pid == nil || pid == diedPID) && detailMatches
 }
 

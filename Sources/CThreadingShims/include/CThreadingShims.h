@@ -69,6 +69,10 @@ int cthreading_set_thread_name(const char *name);
 /// -errno. Swift 6 cannot name the `stdout` global itself.
 int cthreading_write_stdout(const void *bytes, unsigned long count);
 
+/// pipe2(fds, O_CLOEXEC): both ends close on exec, atomically (Glibc's Swift module does
+/// not export pipe2). Returns 0 or -errno.
+int cthreading_pipe_cloexec(int fds[2]);
+
 /// pthread_self() of the thread that loaded the program (its main thread), captured by
 /// a load-time constructor.
 uint64_t cthreading_main_pthread(void);

@@ -43,6 +43,29 @@ enum ProcessSyscalls {
         return (fds[0], fds[1])
     }
 
+    /// pipe2(O_CLOEXEC): (read end, write end). The child gets its end through `spawn`'s
+    /// mapping, so neither end leaks into other children.
+    static func makePipe() throws(SystemCallError) -> (read: Int32, write: Int32) {
+        var fds: [Int32] = [-1, -1]
+        let rc = fds.withUnsafeMutableBufferPointer { cthreading_pipe_cloexec($0.baseAddress!) }
+        if rc != 0 { throw SystemCallError(function: "pipe2", code: -rc) }
+        return (fds[0], fds[1])
+    }
+
+    /// Writes `lines` to a new file `path` (mode 0600), one per line; false when it cannot.
+    static func writeFile(_ path: String, lines: [String]) -> Bool {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var text = lines.joined(separator: "\n") + "\n"
+        return text.withUTF8 { (try? writeAll(fd, UnsafeRawBufferPointer($0))) != nil }
+    }
+
+    /// The folder for temporary files: `$TMPDIR`, or /tmp.
+    static func temporaryDirectory() -> String {
+        environmentValue("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+    }
+
     /// send(MSG_NOSIGNAL) until every byte is sent.
     static func sendAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(SystemCallError) {
         var offset = 0

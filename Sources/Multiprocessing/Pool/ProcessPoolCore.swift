@@ -85,25 +85,39 @@ final class ProcessPoolCore: Sendable {
     private struct WorkerProcess {
         var pid: Int32
         var channel: Int32
+        /// The read end of the worker's standard error.
+        var errors: Int32
     }
 
     private func spawnWorker(page: SharedPage) throws(SystemCallError) -> WorkerProcess {
         let pair = try ProcessSyscalls.makeSocketPair()
-        var toClose = [pair.child]
+        let errors: (read: Int32, write: Int32)
+        do {
+            errors = try ProcessSyscalls.makePipe()
+        } catch {
+            ProcessSyscalls.close(pair.parent)
+            ProcessSyscalls.close(pair.child)
+            throw error
+        }
+        var toClose = [pair.child, errors.write]
         defer { for fd in toClose { ProcessSyscalls.close(fd) } }
         do {
-            // Children receive their descriptors as 3 and 4: move ours out of that range first.
+            // Children receive their descriptors as 2, 3 and 4: move ours out of that range
+            // first.
             let childChannel = try ProcessSyscalls.duplicate(pair.child, atLeast: 10)
             toClose.append(childChannel)
             let childShared = try ProcessSyscalls.duplicate(page.descriptor, atLeast: 10)
             toClose.append(childShared)
+            let childErrors = try ProcessSyscalls.duplicate(errors.write, atLeast: 10)
+            toClose.append(childErrors)
             let marker = "\(workerEnvironmentKey)=3,4,\(ProcessSyscalls.processID())"
             let pid = try ProcessSyscalls.spawn(
                 path: executable, arguments: [executable], environment: environment + [marker],
-                mapping: [(childChannel, 3), (childShared, 4)])
-            return WorkerProcess(pid: pid, channel: pair.parent)
+                mapping: [(childChannel, 3), (childShared, 4), (childErrors, 2)])
+            return WorkerProcess(pid: pid, channel: pair.parent, errors: errors.read)
         } catch {
             ProcessSyscalls.close(pair.parent)
+            ProcessSyscalls.close(errors.read)
             throw error
         }
     }
@@ -132,8 +146,15 @@ final class ProcessPoolCore: Sendable {
             let writer = OSThread(name: "process-pool-\(index)-writer", daemon: true) { [self] in
                 runWriter(index, channel: channel)
             }
+            let errorOutput = LockedState(WorkerErrorOutput())
+            let errors = worker.errors
+            let relay = OSThread(name: "process-pool-\(index)-stderr", daemon: true) {
+                Self.relayErrors(from: errors, into: errorOutput)
+            }
             var detail: String?
             do { try writer.start() } catch { detail = "cannot start its writer thread: \(error)" }
+            var relayStarted = true
+            do { try relay.start() } catch { relayStarted = false }
             var cutShort = false
             if detail == nil {
                 switch readAnswers(index, channel: channel, pid: worker.pid) {
@@ -150,9 +171,15 @@ final class ProcessPoolCore: Sendable {
             if state.withLock({ $0.workerEnded(slot: index) }) { writerWakeups[index].signal() }
             _ = try? writer.join()
             ProcessSyscalls.close(channel)
+            // The relay ends at end-of-file, once the worker (and anything it started that
+            // kept its standard error) is gone; the bound keeps such a leftover from
+            // holding the pool.
+            if relayStarted { _ = try? relay.join(timeout: .seconds(2)) }
+            ProcessSyscalls.close(errors)
             deliverUnsentAnswers(index, page: page, pid: worker.pid)
             var reason = detail ?? status.map(\.description) ?? "lost"
             if cutShort { reason += " (its last message was cut short)" }
+            reason += Self.crashSummary(errorOutput.withLock { $0 }, pid: worker.pid)
             let nextPage: SharedPage
             do {
                 nextPage = try SharedPage.make()
@@ -179,6 +206,28 @@ final class ProcessPoolCore: Sendable {
             for slot in action.wakeWriters { writerWakeups[slot].signal() }
             if !action.respawn { return }
         }
+    }
+
+    /// Passes the worker's standard error through to ours until a crash report starts,
+    /// keeping that report in `output` (see `WorkerErrorOutput`).
+    private static func relayErrors(from fd: Int32, into output: LockedState<WorkerErrorOutput>) {
+        var chunk = [UInt8](repeating: 0, count: 1 << 12)
+        while true {
+            let count = (try? ProcessSyscalls.read(fd, into: &chunk)) ?? 0
+            let through =
+                count > 0
+                ? output.withLock { $0.append(chunk[..<count]) } : output.withLock { $0.finish() }
+            if !through.isEmpty { through.withUnsafeBytes { _ = try? ProcessSyscalls.writeAll(2, $0) } }
+            if count <= 0 { return }
+        }
+    }
+
+    /// ": FIRST LINE (report in FILE)" for a worker that printed a crash report, else "".
+    private static func crashSummary(_ output: WorkerErrorOutput, pid: Int32) -> String {
+        guard let line = output.crashLine else { return "" }
+        let path = "\(ProcessSyscalls.temporaryDirectory())/swift-threading-worker-\(pid)-crash.txt"
+        let saved = ProcessSyscalls.writeFile(path, lines: output.report)
+        return ": " + line + (saved ? " (report in \(path))" : "")
     }
 
     /// Completes the jobs whose answers a dead worker had finished but not sent: they are
