@@ -154,7 +154,12 @@ final class ProcessPoolCore: Sendable {
             var detail: String?
             do { try writer.start() } catch { detail = "cannot start its writer thread: \(error)" }
             var relayStarted = true
-            do { try relay.start() } catch { relayStarted = false }
+            do {
+                try relay.start()
+            } catch {
+                relayStarted = false
+                ProcessSyscalls.close(errors)
+            }
             var cutShort = false
             if detail == nil {
                 switch readAnswers(index, channel: channel, pid: worker.pid) {
@@ -173,9 +178,9 @@ final class ProcessPoolCore: Sendable {
             ProcessSyscalls.close(channel)
             // The relay ends at end-of-file, once the worker (and anything it started that
             // kept its standard error) is gone; the bound keeps such a leftover from
-            // holding the pool.
+            // holding the pool. The relay closes the pipe itself, so a descriptor it may
+            // still be reading is never closed under it (and reused by the next worker).
             if relayStarted { _ = try? relay.join(timeout: .seconds(2)) }
-            ProcessSyscalls.close(errors)
             deliverUnsentAnswers(index, page: page, pid: worker.pid)
             var reason = detail ?? status.map(\.description) ?? "lost"
             if cutShort { reason += " (its last message was cut short)" }
@@ -209,8 +214,10 @@ final class ProcessPoolCore: Sendable {
     }
 
     /// Passes the worker's standard error through to ours until a crash report starts,
-    /// keeping that report in `output` (see `WorkerErrorOutput`).
+    /// keeping that report in `output` (see `WorkerErrorOutput`). Owns `fd`: closes it at
+    /// end-of-file.
     private static func relayErrors(from fd: Int32, into output: LockedState<WorkerErrorOutput>) {
+        defer { ProcessSyscalls.close(fd) }
         var chunk = [UInt8](repeating: 0, count: 1 << 12)
         while true {
             let count = (try? ProcessSyscalls.read(fd, into: &chunk)) ?? 0
