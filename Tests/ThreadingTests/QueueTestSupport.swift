@@ -5,27 +5,9 @@ import ThreadingTestSupport
 
 @testable import Threading
 
-/// The API every bounded queue shares, so one conformance suite runs over all three.
-protocol BoundedQueue<Element>: AnyObject, Sendable {
-    associatedtype Element: Sendable
-    var maxsize: Int { get }
-    var count: Int { get }
-    var isEmpty: Bool { get }
-    var isFull: Bool { get }
-    var isShutDown: Bool { get }
-    func put(_ item: Element) throws
-    func put(_ item: Element, timeout: Duration) throws
-    func putNowait(_ item: Element) throws
-    func get() throws -> Element
-    func get(timeout: Duration) throws -> Element
-    func getNowait() throws -> Element
-    func taskDone() throws
-    func join()
-    func shutdown(immediate: Bool)
-    func put(_ item: Element) async throws
-    func get() async throws -> Element
-    func join() async throws
-    /// For tests: who waits now (a snapshot).
+/// What the tests read of every bounded queue beyond `BlockingQueue`'s table: who waits
+/// now, and the unfinished count (snapshots).
+protocol BoundedQueue<Element>: BlockingQueue {
     var waiting: (getters: Int, putters: Int, joiners: Int) { get }
     var unfinishedTasks: Int { get }
 }
