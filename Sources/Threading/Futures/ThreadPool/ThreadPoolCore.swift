@@ -7,7 +7,7 @@ import Synchronization
 /// deinitialised and shuts its core down (CPython does the same with a weak reference).
 @usableFromInline
 final class ThreadPoolCore: @unchecked Sendable {
-    // Unchecked only for `nudgeWords`, a pointer to atomics touched only through them;
+    // Unchecked only for `nudge`, a pointer to an atomic touched only through it;
     // everything else is a `StateLock`, a `Mutex`, the `PoolInbox` or immutable.
     typealias State = ThreadPoolState<PoolItem, ThreadParker>
 
