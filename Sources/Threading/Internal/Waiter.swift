@@ -7,10 +7,12 @@ import Synchronization
 ///
 /// A task's continuation carries no value and no error: what the wait found (an item, a
 /// permit, a cancellation) travels in the primitive's locked state or in the suspending
-/// function's own flag. ThreadSanitizer (Swift 6.3, Linux) reports a race between a value
-/// or error that `resume` writes into the task and the task reading it, a gap in the
-/// runtime's annotations that a program on the standard library alone shows; a continuation
-/// that carries nothing gives it nothing to report.
+/// function's own flag. ThreadSanitizer (Swift 6.3, Linux) reports a value or error that
+/// `resume` writes into the task as racing with the task's read of it, a gap in the
+/// runtime's annotations that a program on the standard library alone shows; carrying
+/// nothing removes that report. One narrower gap remains on the resume path itself (the
+/// resumer's read of the task's frame), suppressed for that one runtime frame in
+/// `.ci/tsan-suppressions.txt`, with its repro in `.ci/tsan-repro/`.
 struct Waiter: Sendable {
     enum Handle: Sendable {
         case thread(ThreadParker)
