@@ -9,12 +9,16 @@ let package = Package(
     products: [
         .library(name: "Threading", targets: ["Threading"]),
         .library(name: "Multiprocessing", targets: ["Multiprocessing"]),
+        .library(name: "ThreadingPostgres", targets: ["ThreadingPostgres"]),
         .executable(name: "threadlab", targets: ["threadlab"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Only ThreadingPostgres (and the lab) depend on it: SwiftPM builds a product's own
+        // targets only, so users of Threading or Multiprocessing never build swift-nio.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     ],
     targets: [
         // The one place that calls futex, gettid, prctl and friends.
@@ -34,10 +38,26 @@ let package = Package(
             dependencies: ["Threading", "CThreadingShims"],
             swiftSettings: strict
         ),
+        // The same ProcessTasks on worker processes of many machines, through PostgreSQL.
+        .target(
+            name: "ThreadingPostgres",
+            dependencies: [
+                "Threading", "Multiprocessing", "CThreadingShims",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // A throwaway PostgreSQL server (initdb in a temp dir), for the tests and the lab.
+        .target(
+            name: "PostgresScratchServer",
+            swiftSettings: strict
+        ),
         .target(
             name: "ThreadLab",
             dependencies: [
-                "Threading", "Multiprocessing",
+                "Threading", "Multiprocessing", "ThreadingPostgres", "PostgresScratchServer",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -73,7 +93,13 @@ let package = Package(
             dependencies: ["Threading", "Multiprocessing", "ProbeTasks"],
             swiftSettings: strict
         ),
-        // What the three test targets share: delays, bounded waits, threads, child programs.
+        // A PostgresWorker serving the probe tasks, for the tests that kill a worker.
+        .executableTarget(
+            name: "PostgresWorkerProbe",
+            dependencies: ["ThreadingPostgres", "ProbeTasks"],
+            swiftSettings: strict
+        ),
+        // What the test targets share: delays, bounded waits, threads, child programs.
         .target(
             name: "ThreadingTestSupport",
             dependencies: ["Threading"],
@@ -101,6 +127,14 @@ let package = Package(
         .testTarget(
             name: "MultiprocessingTests",
             dependencies: ["Multiprocessing", "ThreadingTestSupport", "ProbeTasks", "ProcessWorkerProbe"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ThreadingPostgresTests",
+            dependencies: [
+                "ThreadingPostgres", "ThreadingTestSupport", "ProbeTasks", "PostgresScratchServer",
+                "PostgresWorkerProbe", .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

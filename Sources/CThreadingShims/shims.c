@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 
 #include <pthread.h>
+#include <signal.h>
 
 static uint64_t main_pthread;
 
@@ -61,3 +62,45 @@ int cthreading_set_thread_name(const char *name) {
 }
 
 int cthreading_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC) == -1 ? -errno : 0; }
+
+// The descriptor the stop-signal handler writes to; -1 when none is installed.
+static volatile sig_atomic_t stop_signal_fd = -1;
+static struct sigaction saved_term_action, saved_int_action;
+
+static void stop_signal_handler(int sig) {
+    int saved_errno = errno;
+    int fd = stop_signal_fd;
+    if (fd >= 0) {
+        unsigned char byte = (unsigned char)sig;
+        (void)!write(fd, &byte, 1);
+    }
+    errno = saved_errno;
+}
+
+int cthreading_stop_signals_install(int fd) {
+    struct sigaction action;
+    action.sa_handler = stop_signal_handler;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    stop_signal_fd = fd;
+    if (sigaction(SIGTERM, &action, &saved_term_action) != 0) return -errno;
+    if (sigaction(SIGINT, &action, &saved_int_action) != 0) {
+        int error = errno;
+        sigaction(SIGTERM, &saved_term_action, NULL);
+        return -error;
+    }
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    int result = pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    return result == 0 ? 0 : -result;
+}
+
+int cthreading_stop_signals_restore(void) {
+    int result = 0;
+    if (sigaction(SIGTERM, &saved_term_action, NULL) != 0) result = -errno;
+    if (sigaction(SIGINT, &saved_int_action, NULL) != 0) result = -errno;
+    stop_signal_fd = -1;
+    return result;
+}

@@ -73,6 +73,14 @@ int cthreading_write_stdout(const void *bytes, unsigned long count);
 /// not export pipe2). Returns 0 or -errno.
 int cthreading_pipe_cloexec(int fds[2]);
 
+/// sigaction(SIGTERM and SIGINT) with a handler that writes the signal's number as one
+/// byte to `fd` (async-signal-safe: one write(2)), saving the previous actions, then
+/// pthread_sigmask(SIG_UNBLOCK) of both for the calling thread. One installation at a
+/// time in a process. Returns 0 or -errno.
+int cthreading_stop_signals_install(int fd);
+/// Puts back the actions `cthreading_stop_signals_install` saved. Returns 0 or -errno.
+int cthreading_stop_signals_restore(void);
+
 /// pthread_self() of the thread that loaded the program (its main thread), captured by
 /// a load-time constructor.
 uint64_t cthreading_main_pthread(void);

@@ -1,7 +1,7 @@
 /// Reads what `BinaryEncoder` wrote. Every read is bounds-checked and every tag checked,
 /// so garbage ends in a `DecodingError`, never a trap or a read past the end.
-struct BinaryDecoder {
-    static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
+package struct BinaryDecoder {
+    package static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
         let input = BinaryInput(bytes: bytes)
         var position = 0
         let value = try input.decodeValue(type, at: &position, codingPath: [])

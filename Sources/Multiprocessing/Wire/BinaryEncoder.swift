@@ -9,16 +9,16 @@
 ///
 /// Nested containers must be filled before their parent goes on, as synthesized `Codable`
 /// conformances do: all containers append to one buffer.
-struct BinaryEncoder {
+package struct BinaryEncoder {
     /// Appends the encoding of `value` to `bytes`.
-    static func encode<T: Encodable>(_ value: T, into bytes: inout [UInt8]) throws {
+    package static func encode<T: Encodable>(_ value: T, into bytes: inout [UInt8]) throws {
         let sink = BinarySink(bytes: bytes)
         bytes = []
         defer { bytes = sink.take() }
         try sink.encodeValue(value, codingPath: [])
     }
 
-    static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+    package static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
         var bytes: [UInt8] = []
         try encode(value, into: &bytes)
         return bytes

@@ -13,14 +13,14 @@
 ///   cell first, so the worker skipped it) nothing.
 ///
 /// A worker answers jobs in the order it received them.
-enum Wire {
+package enum Wire {
     static let jobKind: UInt8 = 0xB1
     static let resultKind: UInt8 = 0xC1
     /// A longer frame is treated as garbage (a stray `print` to the channel reads as a
     /// length of about 1.7 GB).
     static let maximumFrame = 1 << 30
 
-    enum Status: UInt8 {
+    package enum Status: UInt8, Sendable {
         case ok = 0
         case remote = 1
         case unknownTask = 2

@@ -4,56 +4,6 @@ import CThreadingShims
 /// `CHANNEL_FD,COUNTER_FD,PARENT_PID`.
 let workerEnvironmentKey = "SWIFT_THREADING_WORKER"
 
-/// Runs tasks of one registered type in a worker.
-struct TaskHandler {
-    let name: [UInt8]
-    /// Appends status and body of the answer for the tasks in `body`.
-    let run: (ArraySlice<UInt8>, inout [UInt8]) -> Void
-
-    init<T: ProcessTask>(_ type: T.Type) {
-        name = Array(T.taskName.utf8)
-        run = { body, out in TaskHandler.run(T.self, body: body, into: &out) }
-    }
-
-    private static func run<T: ProcessTask>(_ type: T.Type, body: ArraySlice<UInt8>, into out: inout [UInt8])
-    {
-        let tasks: [T]
-        do {
-            tasks = try BinaryDecoder.decode([T].self, from: Array(body))
-        } catch {
-            appendRemote(error, to: &out)
-            return
-        }
-        var outputs: [T.Output] = []
-        outputs.reserveCapacity(tasks.count)
-        for task in tasks {
-            do {
-                outputs.append(try task.run())
-            } catch {
-                appendRemote(error, to: &out)
-                return
-            }
-        }
-        let mark = out.count
-        out.append(Wire.Status.ok.rawValue)
-        do {
-            try BinaryEncoder.encode(outputs, into: &out)
-        } catch {
-            out.removeSubrange(mark...)
-            appendRemote(error, to: &out)
-        }
-    }
-
-    static func appendRemote(_ error: any Error, to out: inout [UInt8]) {
-        out.append(Wire.Status.remote.rawValue)
-        let pair = [String(describing: type(of: error)), String(describing: error)]
-        // Encoding two strings cannot fail short of 4 GiB messages.
-        if (try? BinaryEncoder.encode(pair, into: &out)) == nil {
-            try? BinaryEncoder.encode(["EncodingError", "error message too long"], into: &out)
-        }
-    }
-}
-
 /// The worker side: read jobs, run them, answer in order, until end-of-file.
 ///
 /// Per job, in this order: claim its cell in the shared memory (`SharedLayout`; when the

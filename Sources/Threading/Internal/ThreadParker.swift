@@ -8,17 +8,17 @@ import CThreadingShims
 /// each idle period (`rearm()`), so going idle allocates nothing: safe because the pool
 /// lists a worker as idle at most once per re-arm, whoever takes it off the list unparks
 /// it exactly once, and the worker re-arms only after that unpark let its `park` return.
-final class ThreadParker: Sendable {
+package final class ThreadParker: Sendable {
     // 0: armed, not yet unparked, not sleeping; 1: unparked; 2: the waiter sleeps on the
     // futex. Only atomics and futex calls touch it.
     private let word = FutexWord(0)
 
-    init() {}
+    package init() {}
 
     /// How long a parking thread re-checks the word before it sleeps on the futex. Every
     /// spin is bounded and followed by the real block. The figures behind each limit are in
     /// the articles' "Performance" sections (Locks: W8; Executors: W1).
-    enum Spin {
+    package enum Spin: Sendable {
         /// Sleep at once.
         case none
         /// About a microsecond, for a waiter on a primitive. When the partner thread has no
@@ -44,11 +44,11 @@ final class ThreadParker: Sendable {
 
     /// Arms a reused parker for its next wait (only its one owner calls this, see above).
     @inline(__always)
-    func rearm() { word.store(0) }
+    package func rearm() { word.store(0) }
 
     /// Blocks until `unpark()` or the deadline, re-checking `spin.turns` times first;
     /// returns whether it was unparked.
-    func park(until deadline: Deadline, spin: Spin = .none) -> Bool {
+    package func park(until deadline: Deadline, spin: Spin = .none) -> Bool {
         for _ in 0..<spin.turns {
             // Relaxed while spinning; the acquiring load makes the waker's writes visible.
             if word.loadRelaxed() == 1 { return word.load() == 1 }
@@ -67,17 +67,17 @@ final class ThreadParker: Sendable {
     }
 
     /// Blocks until `unpark()`.
-    func park(spin: Spin = .none) {
+    package func park(spin: Spin = .none) {
         _ = park(until: .never, spin: spin)
     }
 
     /// Whether `unpark()` has happened.
-    var isUnparked: Bool { word.load() == 1 }
+    package var isUnparked: Bool { word.load() == 1 }
 
     /// Wakes the parked thread (or lets its coming `park` return at once); makes the wake
     /// system call only when the waiter is asleep.
     @inline(__always)
-    func unpark() {
+    package func unpark() {
         if word.exchange(1) == 2 { word.wake(1) }
     }
 }
