@@ -133,7 +133,7 @@ let package = Package(
             name: "ThreadingPostgresTests",
             dependencies: [
                 "ThreadingPostgres", "ThreadingTestSupport", "ProbeTasks", "PostgresScratchServer",
-                "PostgresWorkerProbe", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "PostgresWorkerProbe", "ProcessWorkerProbe", .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict
         ),

@@ -24,7 +24,9 @@ struct AnswerBook {
 
     static let recentCapacity = 65_536
 
-    private(set) var pending: [Int64: any PendingAnswer] = [:]
+    /// Several futures can wait for one job: `future(for:of:)` twice, or submits of one
+    /// unique key.
+    private(set) var pending: [Int64: [any PendingAnswer]] = [:]
     /// The ids this executor submitted, which `shutdown(wait:)` waits for.
     private(set) var own: Set<Int64> = []
     private var heardIDs: [Int64] = []
@@ -59,7 +61,7 @@ struct AnswerBook {
     mutating func register(
         _ id: Int64, _ answer: any PendingAnswer, own isOwn: Bool, since: Int
     ) -> Bool {
-        pending[id] = answer
+        pending[id, default: []].append(answer)
         if isOwn { own.insert(id) }
         if recent.remove(id) != nil {
             heardIDs.append(id)
@@ -72,10 +74,10 @@ struct AnswerBook {
         return false
     }
 
-    /// Takes the future of an ended job off the book.
-    mutating func remove(_ id: Int64) -> (any PendingAnswer)? {
+    /// Takes the futures of an ended job off the book.
+    mutating func remove(_ id: Int64) -> [any PendingAnswer] {
         own.remove(id)
-        return pending.removeValue(forKey: id)
+        return pending.removeValue(forKey: id) ?? []
     }
 
     /// Takes every future off the book (to fail them all).
@@ -85,7 +87,7 @@ struct AnswerBook {
             own = []
             heardIDs = []
         }
-        return Array(pending.values)
+        return pending.values.flatMap { $0 }
     }
 
     /// The listen connection was lost (or never made): re-listen and sweep.

@@ -16,7 +16,7 @@ final class JobCancelGate: FutureCancelGate {
     /// Set once the database said the job is cancelled; the next ask answers from it.
     private let knownCancelled = Atomic(false)
 
-    init(id: Int64, client: JobsClient) {
+    init(id: Int64, client: JobsClient?) {
         self.id = id
         self.client = client
     }

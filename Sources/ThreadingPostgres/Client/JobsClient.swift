@@ -124,7 +124,7 @@ final class JobsClient: Sendable {
         let own = book.withLock { Array($0.own) }
         guard !own.isEmpty else { return }
         let cancelled = cancelInDatabase(own)
-        let answers = book.withLock { book in cancelled.compactMap { book.remove($0) } }
+        let answers = book.withLock { book in cancelled.flatMap { book.remove($0) } }
         for answer in answers {
             answer.gate.markCancelled()
             answer.finish(
@@ -136,7 +136,7 @@ final class JobsClient: Sendable {
 
     /// Marks job `id`'s gate cancelled, after the database said so.
     func markCancelled(_ id: Int64) {
-        book.withLock { $0.pending[id]?.gate }?.markCancelled()
+        for answer in book.withLock({ $0.pending[id] ?? [] }) { answer.gate.markCancelled() }
     }
 
     /// The ids this executor submitted that have not ended.
@@ -233,13 +233,17 @@ final class JobsClient: Sendable {
             for row in rows.rows {
                 let cells = row.makeRandomAccess()
                 guard let id = try? cells[0].decode(Int64.self) else { continue }
-                guard let answer = book.withLock({ $0.remove(id) }) else { continue }
-                if let job = JobsClient.endedJob(id: id, cells) {
-                    answer.finish(job)
-                } else {
-                    answer.fail(
-                        ProcessPoolError.remote(
-                            type: "DecodingError", message: "job \(id)'s row is unreadable"))
+                let waiting = book.withLock { $0.remove(id) }
+                guard !waiting.isEmpty else { continue }
+                let job = JobsClient.endedJob(id: id, cells)
+                for answer in waiting {
+                    if let job {
+                        answer.finish(job)
+                    } else {
+                        answer.fail(
+                            ProcessPoolError.remote(
+                                type: "DecodingError", message: "job \(id)'s row is unreadable"))
+                    }
                 }
             }
         }
