@@ -133,7 +133,8 @@ let package = Package(
             name: "ThreadingPostgresTests",
             dependencies: [
                 "ThreadingPostgres", "ThreadingTestSupport", "ProbeTasks", "PostgresScratchServer",
-                "PostgresWorkerProbe", "ProcessWorkerProbe", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "PostgresWorkerProbe", "ProcessWorkerProbe",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict
         ),

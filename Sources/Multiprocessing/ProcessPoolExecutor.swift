@@ -121,22 +121,15 @@ public final class ProcessPoolExecutor: Sendable {
     public func map<T: ProcessTask>(_ tasks: [T], timeout: Duration? = nil, chunkSize: Int = 1) throws -> [T
         .Output]
     {
-        guard chunkSize >= 1 else {
-            throw ThreadingError.invalidArgument("chunkSize must be at least 1, not \(chunkSize)")
-        }
-        if let timeout { try checkTimeout(timeout) }
-        let deadline = Deadline.after(timeout)
+        let (chunks, deadline) = try mapChunks(tasks, timeout: timeout, chunkSize: chunkSize)
         var futures: [Future<[T.Output]>] = []
-        futures.reserveCapacity((tasks.count + chunkSize - 1) / chunkSize)
+        futures.reserveCapacity(chunks.count)
         do {
-            var start = 0
-            while start < tasks.count {
-                let end = min(start + chunkSize, tasks.count)
+            for chunk in chunks {
                 let ticket = JobTicket()
-                let completion = ChunkCompletion<T.Output>(expected: end - start, ticket: ticket)
-                try send(tasks[start..<end], completion: completion, ticket: ticket)
+                let completion = ChunkCompletion<T.Output>(expected: chunk.count, ticket: ticket)
+                try send(chunk, completion: completion, ticket: ticket)
                 futures.append(completion.future)
-                start = end
             }
             var outputs: [T.Output] = []
             outputs.reserveCapacity(tasks.count)

@@ -39,3 +39,24 @@ extension ProcessTaskExecutor {
 }
 
 extension ProcessPoolExecutor: ProcessTaskExecutor {}
+
+/// What every `map` of a `ProcessTaskExecutor` does first: checks `chunkSize` and
+/// `timeout` (throwing `ThreadingError.invalidArgument`), fixes the deadline, and cuts
+/// `tasks` into chunks of `chunkSize`.
+package func mapChunks<T>(
+    _ tasks: [T], timeout: Duration?, chunkSize: Int, _ function: StaticString = #function
+) throws -> (chunks: [ArraySlice<T>], deadline: Deadline) {
+    guard chunkSize >= 1 else {
+        throw ThreadingError.invalidArgument("chunkSize must be at least 1, not \(chunkSize)")
+    }
+    if let timeout { try checkTimeout(timeout, function) }
+    var chunks: [ArraySlice<T>] = []
+    chunks.reserveCapacity((tasks.count + chunkSize - 1) / chunkSize)
+    var start = 0
+    while start < tasks.count {
+        let end = min(start + chunkSize, tasks.count)
+        chunks.append(tasks[start..<end])
+        start = end
+    }
+    return (chunks, Deadline.after(timeout))
+}

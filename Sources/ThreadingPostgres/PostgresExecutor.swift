@@ -100,17 +100,7 @@ public final class PostgresExecutor: ProcessTaskExecutor {
     public func map<T: ProcessTask>(_ tasks: [T], timeout: Duration? = nil, chunkSize: Int = 1) throws -> [T
         .Output]
     {
-        guard chunkSize >= 1 else {
-            throw ThreadingError.invalidArgument("chunkSize must be at least 1, not \(chunkSize)")
-        }
-        if let timeout { try checkTimeout(timeout) }
-        let deadline = Deadline.after(timeout)
-        var chunks: [ArraySlice<T>] = []
-        var start = 0
-        while start < tasks.count {
-            chunks.append(tasks[start..<min(start + chunkSize, tasks.count)])
-            start += chunkSize
-        }
+        let (chunks, deadline) = try mapChunks(tasks, timeout: timeout, chunkSize: chunkSize)
         var futures: [Future<[T.Output]>] = []
         futures.reserveCapacity(chunks.count)
         var ids: [Int64] = []
@@ -209,7 +199,7 @@ public final class PostgresExecutor: ProcessTaskExecutor {
     }
 
     private func register<T: ProcessTask, Value: Sendable>(
-        _ id: Int64, _ type: T.Type, expected: Int, own: Bool, ticket: Int,
+        _ id: Int64, _ type: T.Type, expected: Int, own: Bool, ticket: AnswerBook.Ticket,
         wrap: @escaping @Sendable ([T.Output]) -> Value
     ) -> Future<Value> {
         let answer = JobAnswer<T.Output, Value>(

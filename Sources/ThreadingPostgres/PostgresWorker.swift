@@ -177,6 +177,7 @@ public final class PostgresWorker: Sendable {
     private func claim(limit: Int, pool: ThreadPoolExecutor) throws(PostgresExecutorError) -> ContinuousClock
         .Instant?
     {
+        let (ticket, generation) = (book.withLock { $0.wakeups }, try? claims.current().generation)
         let rows = try claims.run(JobSQL.claim(queues: queues, limit: limit, lease: lease, worker: identity))
         var jobs:
             [(id: Int64, task: String, args: ByteBuffer, attempt: Int32, timeout: Int64?, priority: Int32)] =
@@ -191,16 +192,19 @@ public final class PostgresWorker: Sendable {
         }
         // Equal priorities in enqueue order (the update returns rows in no set order).
         jobs.sort { ($0.priority, -$0.id) > ($1.priority, -$1.id) }
-        let now = ContinuousClock.now
         book.withLock { book in
             book.claimed(
                 jobs.map { job in
                     (
                         job.id,
-                        WorkerBook.Held(
-                            attempt: job.attempt, deadline: job.timeout.map { now + .milliseconds($0) })
+                        WorkerBook.Held(attempt: job.attempt, timeout: job.timeout.map { .milliseconds($0) })
                     )
-                }, full: rows.rows.count >= limit)
+                }, full: rows.rows.count >= limit, since: ticket)
+        }
+        if generation != (try? claims.current().generation) {
+            // The claim was sent again on a new connection: rows the first one claimed (its
+            // answer was lost) go back at once instead of waiting for their leases.
+            try claims.run(JobSQL.handBack(keeping: book.withLock { Array($0.held.keys) }, worker: identity))
         }
         for id in unreadable {
             // Its columns do not decode: it can never run; it will be rescued and fail.
@@ -211,24 +215,28 @@ public final class PostgresWorker: Sendable {
         guard let row = try claims.run(JobSQL.nextScheduled(queues: queues)).rows.first,
             let seconds = try? row.decode(Double.self)
         else { return nil }
-        return now + .milliseconds(Int64(max(seconds, 0) * 1000) + 1)
+        return ContinuousClock.now + .milliseconds(Int64(max(seconds, 0) * 1000) + 1)
     }
 
     /// Runs one job on the pool; its end goes to the book and wakes the answer writer.
     private func start(_ id: Int64, task: String, args: ByteBuffer, attempt: Int32, pool: ThreadPoolExecutor)
     {
         guard let handler = handlers[task] else {
-            finished(id, outcome: .unknownTask, answer: ByteBuffer(), attempt: attempt)
+            finished(id, outcome: .unknownTask, answer: ByteBuffer(), attempt: attempt, runTime: .zero)
             return
         }
         let body = Array(args.readableBytesView)
         do {
             _ = try pool.submit { [self] in
+                let start = ContinuousClock.now
+                if book.withLock({ $0.started(id, at: start) }) { claimBell.unpark() }
                 var out: [UInt8] = []
                 handler.run(body[...], &out)
                 let status = out.first.flatMap { Wire.Status(rawValue: $0) } ?? .remote
                 let outcome = JobOutcome(rawValue: Int16(status.rawValue)) ?? .remote
-                finished(id, outcome: outcome, answer: ByteBuffer(bytes: out.dropFirst()), attempt: attempt)
+                finished(
+                    id, outcome: outcome, answer: ByteBuffer(bytes: out.dropFirst()), attempt: attempt,
+                    runTime: start.duration(to: .now))
             }
         } catch {
             // The pool is shut down: only while draining after a failure; the lease runs out.
@@ -236,9 +244,11 @@ public final class PostgresWorker: Sendable {
         }
     }
 
-    private func finished(_ id: Int64, outcome: JobOutcome, answer: ByteBuffer, attempt: Int32) {
+    private func finished(
+        _ id: Int64, outcome: JobOutcome, answer: ByteBuffer, attempt: Int32, runTime: Duration
+    ) {
         let backoff = RetryBackoff.delay(afterAttempt: Int(attempt))
-        book.withLock { $0.ran(id, outcome: outcome, answer: answer, backoff: backoff) }
+        book.withLock { $0.ran(id, outcome: outcome, answer: answer, backoff: backoff, runTime: runTime) }
         answerBell.unpark()
         claimBell.unpark()
     }

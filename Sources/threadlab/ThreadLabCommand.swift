@@ -7,7 +7,8 @@ struct ThreadLabCommand: ParsableCommand {
         commandName: "threadlab",
         abstract: "The tutorial on Python threads and the GIL, replayed with swift-threading.",
         subcommands: [
-            TourCommand.self, DemoCommand.self, BenchCommand.self, DaemonChildCommand.self,
+            TourCommand.self, DemoCommand.self, BenchCommand.self, WorkerCommand.self,
+            DaemonChildCommand.self,
         ],
         defaultSubcommand: TourCommand.self)
 }
@@ -63,12 +64,14 @@ struct TourCommand: ParsableCommand {
         let unexpected = verdicts.filter { !$0.isAcceptable }.map(\.name)
         let pending = verdicts.filter { if case .unavailable = $0.outcome { true } else { false } }.map(
             \.name)
+        let skipped = verdicts.filter { $0.outcome == .skipped }.map(\.name)
+        let expected = verdicts.count - unexpected.count - pending.count - skipped.count
         context.log.plain("")
-        var summary =
-            "tour: \(verdicts.count - unexpected.count - pending.count) of \(verdicts.count) verdicts as expected"
+        var summary = "tour: \(expected) of \(verdicts.count) verdicts as expected"
         if !pending.isEmpty {
             summary += ", \(pending.count) not built yet (\(pending.joined(separator: ", ")))"
         }
+        if !skipped.isEmpty { summary += ", \(skipped.count) skipped (\(skipped.joined(separator: ", ")))" }
         if !unexpected.isEmpty { summary += ", UNEXPECTED: \(unexpected.joined(separator: ", "))" }
         context.log.plain(summary + " — \(LabClock.format(elapsed))")
         if !unexpected.isEmpty { throw ExitCode(1) }

@@ -15,6 +15,9 @@ struct CommandLineTests {
         ["bench", "--json", "/no/such/dir/out.json"],
         ["bench", "--html", "/tmp"],
         ["bench", "--peers", "cobol"],
+        ["worker"],
+        ["worker", "--postgres", "postgres://u@localhost/db", "--lease-ms", "5"],
+        ["worker", "--postgres", "mysql://u@localhost/db"],
         ["frobnicate"],
     ])
     func badInputIsOneLineAndStatus2(_ arguments: [String]) throws {

@@ -111,7 +111,7 @@ struct ScenarioTests {
         #expect(
             Scenario.all.map(\.name) == [
                 "basic", "daemon", "pool", "race", "lock", "deadlock", "producer-consumer", "responsiveness",
-                "many-threads", "gil", "processes",
+                "many-threads", "gil", "processes", "cluster",
             ])
     }
 

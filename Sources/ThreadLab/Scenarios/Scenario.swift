@@ -40,6 +40,9 @@ package struct Scenario: Sendable {
         Scenario(name: "processes", title: "processes vs threads (1.b)") {
             try ProcessesScenario.run($0).verdict
         },
+        Scenario(name: "cluster", title: "the same tasks through PostgreSQL, a killed worker's job rescued") {
+            try ClusterScenario.run($0).verdict
+        },
     ]
 
     /// The scenario called `name`.

@@ -8,6 +8,8 @@ package struct Verdict: Sendable, Equatable, CustomStringConvertible {
         case unexpected
         /// The scenario needs a part of the package that is not built yet.
         case unavailable(requires: String)
+        /// The scenario needs a program this machine lacks; the summary says how to get it.
+        case skipped
     }
 
     /// The scenario's name (`race`, `gil`, …).
@@ -27,7 +29,8 @@ package struct Verdict: Sendable, Equatable, CustomStringConvertible {
         self.init(name: name, summary: summary, outcome: matched ? .expected : .unexpected)
     }
 
-    /// `false` only for `unexpected`: a scenario that cannot run yet does not fail the tour.
+    /// `false` only for `unexpected`: a scenario that cannot run (yet, or here) does not
+    /// fail the tour.
     package var isAcceptable: Bool { outcome != .unexpected }
 
     /// `verdict NAME: SUMMARY`, with a mark when the behaviour was not the expected one.
@@ -36,6 +39,7 @@ package struct Verdict: Sendable, Equatable, CustomStringConvertible {
         case .expected: "verdict \(name): \(summary)"
         case .unexpected: "verdict \(name): UNEXPECTED — \(summary)"
         case .unavailable(let requires): "verdict \(name): requires \(requires) (not built yet) — \(summary)"
+        case .skipped: "verdict \(name): skipped — \(summary)"
         }
     }
 }

@@ -6,7 +6,10 @@ import DequeModule
 /// Notifications name ended ids; ids nobody here waits for are remembered for a while
 /// (the newest `recentCapacity`), because a job can end before `submit` has registered its
 /// future: registering an id heard of already fetches it at once. When more ids were
-/// forgotten than that, the registration asks for a sweep instead.
+/// forgotten than that, the registration asks for a sweep instead. And when LISTEN was not
+/// in effect the whole time from before the insert to the registration (not yet
+/// established, lost, or off), the notification may never have come: the registration
+/// fetches the id at once.
 struct AnswerBook {
     /// What the watcher does next.
     enum Work: Equatable {
@@ -35,11 +38,18 @@ struct AnswerBook {
     private var forgotten = 0
     private var sweepDue = false
     private var listenLost = true
+    /// Counts the LISTENs established; nil while none is in effect.
+    private var listenEpoch: Int?
+    private var listens = 0
     private(set) var stopping = false
 
-    /// A ticket taken before an insert: `register` compares it to tell whether ids were
-    /// forgotten meanwhile.
-    var forgottenCount: Int { forgotten }
+    /// Taken before an insert; `register` compares it with the book at registration.
+    struct Ticket: Equatable {
+        var forgotten: Int
+        var listenEpoch: Int?
+    }
+
+    var ticket: Ticket { Ticket(forgotten: forgotten, listenEpoch: listenEpoch) }
 
     /// Ended ids from a notification (or from this process's own cancel).
     mutating func heard(_ ids: some Sequence<Int64>) {
@@ -56,22 +66,28 @@ struct AnswerBook {
         }
     }
 
-    /// Adds the future of job `id`; `since` is `forgottenCount` read before the insert.
+    /// Adds the future of job `id`; `since` is the `ticket` taken before the insert.
     /// Returns whether the watcher must be rung (the job may have ended already).
     mutating func register(
-        _ id: Int64, _ answer: any PendingAnswer, own isOwn: Bool, since: Int
+        _ id: Int64, _ answer: any PendingAnswer, own isOwn: Bool, since: Ticket
     ) -> Bool {
         pending[id, default: []].append(answer)
         if isOwn { own.insert(id) }
-        if recent.remove(id) != nil {
+        if recent.remove(id) != nil || since.listenEpoch == nil || since.listenEpoch != listenEpoch {
             heardIDs.append(id)
             return true
         }
-        if forgotten != since {
+        if forgotten != since.forgotten {
             sweepDue = true
             return true
         }
         return false
+    }
+
+    /// LISTEN is in effect on a new connection.
+    mutating func listening() {
+        listens += 1
+        listenEpoch = listens
     }
 
     /// Takes the futures of an ended job off the book.
@@ -91,7 +107,10 @@ struct AnswerBook {
     }
 
     /// The listen connection was lost (or never made): re-listen and sweep.
-    mutating func lostListener() { listenLost = true }
+    mutating func lostListener() {
+        listenLost = true
+        listenEpoch = nil
+    }
 
     /// The periodic sweep is due.
     mutating func requestSweep() { sweepDue = true }

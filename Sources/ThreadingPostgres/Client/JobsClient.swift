@@ -92,10 +92,10 @@ final class JobsClient: Sendable {
     }
 
     /// A ticket for `register`, read before the insert.
-    var registrationTicket: Int { book.withLock { $0.forgottenCount } }
+    var registrationTicket: AnswerBook.Ticket { book.withLock { $0.ticket } }
 
     /// Puts a future on the book; rings the watcher when its job may have ended already.
-    func register(_ id: Int64, _ answer: any PendingAnswer, own: Bool, ticket: Int) {
+    func register(_ id: Int64, _ answer: any PendingAnswer, own: Bool, ticket: AnswerBook.Ticket) {
         if book.withLock({ $0.register(id, answer, own: own, since: ticket) }) { doorbell.unpark() }
     }
 
@@ -139,16 +139,17 @@ final class JobsClient: Sendable {
         for answer in book.withLock({ $0.pending[id] ?? [] }) { answer.gate.markCancelled() }
     }
 
-    /// The ids this executor submitted that have not ended.
-    var ownPending: [Int64] { book.withLock { Array($0.own) } }
-
-    /// Stops the watcher once nothing is pending; `wait`: blocks until then.
+    /// Lets the watcher end once no future is pending (it goes on finishing those it has,
+    /// this executor's and those of `future(for:of:)`); `wait`: blocks until every job this
+    /// executor submitted has ended, on those jobs' futures.
     func stop(wait: Bool) {
-        book.withLock { $0.stop() }
+        let own = book.withLock { book in
+            book.stop()
+            return book.own.flatMap { book.pending[$0] ?? [] }
+        }
         doorbell.unpark()
         guard wait else { return }
-        let thread = watcher.withLock { $0 }
-        if let thread, thread != OSThread.current { try? thread.join() }
+        for answer in own { answer.waitUntilDone() }
     }
 
     // MARK: The watcher
@@ -200,6 +201,8 @@ final class JobsClient: Sendable {
     /// Adds the listener to the watch connection and makes sure LISTEN is in effect (a
     /// statement after it on the same connection has answered). Returns the generation.
     private func listen() throws -> Int {
+        // Connects, retrying for up to the unreachable limit.
+        try watch.run("SELECT 1")
         let (connection, generation) = try watch.current()
         connection.addListener(channel: Schema.answersChannel) { [weak self] _, notification in
             // On the event loop: parse and ring, nothing that blocks.
@@ -208,12 +211,14 @@ final class JobsClient: Sendable {
             self.book.withLock { $0.heard(ids) }
             self.doorbell.unpark()
         }
+        try watch.run("SELECT 1")
+        // In effect from here; a close, even one that already happened, undoes it.
+        book.withLock { $0.listening() }
         connection.closeFuture.whenComplete { [weak self] _ in
             guard let self else { return }
             self.book.withLock { $0.lostListener() }
             self.doorbell.unpark()
         }
-        try watch.run("SELECT 1")
         return generation
     }
 

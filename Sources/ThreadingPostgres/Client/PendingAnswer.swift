@@ -8,6 +8,8 @@ protocol PendingAnswer: AnyObject, Sendable {
     func fail(_ error: any Error)
     /// The future's cancel gate, to mark a job the database already cancelled.
     var gate: JobCancelGate { get }
+    /// Blocks until the future is done (woken by whoever completes it).
+    func waitUntilDone()
 }
 
 /// The future of one job: `submit`'s (one output) or a `map` chunk's (all its outputs).
@@ -49,4 +51,6 @@ final class JobAnswer<Output: Codable & Sendable, Value: Sendable>: PendingAnswe
     }
 
     func fail(_ error: any Error) { try? future.setError(error) }
+
+    func waitUntilDone() { _ = future.exception() }
 }
