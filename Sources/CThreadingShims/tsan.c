@@ -1,18 +1,16 @@
 #include "CThreadingTSan.h"
 
-#if defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define CTHREADING_UNDER_TSAN 1
-#endif
-#endif
+// Weak references, resolved at load time: present (non-null) exactly when the TSan
+// runtime is linked into the process. So the annotations work whether or not this file
+// itself was compiled with -fsanitize=thread: CI's TSan build instruments the Swift code
+// only (-Xswiftc -sanitize=thread) and reuses the plain build's C objects.
+extern void __tsan_acquire(void *address) __attribute__((weak));
+extern void __tsan_release(void *address) __attribute__((weak));
 
-#ifdef CTHREADING_UNDER_TSAN
-void __tsan_acquire(void *address);
-void __tsan_release(void *address);
+void cthreading_tsan_acquire(const void *address) {
+    if (__tsan_acquire) __tsan_acquire((void *)address);
+}
 
-void cthreading_tsan_acquire(const void *address) { __tsan_acquire((void *)address); }
-void cthreading_tsan_release(const void *address) { __tsan_release((void *)address); }
-#else
-void cthreading_tsan_acquire(const void *address) { (void)address; }
-void cthreading_tsan_release(const void *address) { (void)address; }
-#endif
+void cthreading_tsan_release(const void *address) {
+    if (__tsan_release) __tsan_release((void *)address);
+}

@@ -10,7 +10,7 @@ package let probeTasks: [any ProcessTask.Type] = [
     AddOne.self, SumSquaresMod7.self, SleepTask.self, FailTask.self, CrashTask.self, GarbageTask.self,
     BadOutputTask.self, UndecodableInWorker.self, UnencodableTask.self, UndecodableOutputTask.self,
     BlockAndReport.self, PidTask.self, EchoTask.self, DieTask.self, HoldTask.self, TouchTask.self,
-    Square.self,
+    Square.self, AppendTask.self,
 ]
 
 /// x → x + 1 (W7).
@@ -244,6 +244,22 @@ struct TouchTask: ProcessTask {
     func run() -> Int {
         let fd = open("\(directory)/\(index)", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         if fd >= 0 { close(fd) }
+        return index
+    }
+}
+
+/// Appends one byte to `path` (so the file's size counts the runs), then returns `index`.
+struct AppendTask: ProcessTask {
+    static var taskName: String { "probe.AppendTask" }
+    var path: String
+    var index: Int
+    func run() -> Int {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        if fd >= 0 {
+            var byte: UInt8 = 0x2A
+            _ = write(fd, &byte, 1)
+            close(fd)
+        }
         return index
     }
 }

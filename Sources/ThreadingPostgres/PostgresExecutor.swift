@@ -137,6 +137,28 @@ public final class PostgresExecutor: ProcessTaskExecutor {
         JobID(rawValue: try enqueueChunks(CollectionOfOne([task]), options: options)[0])
     }
 
+    /// Commits one job per task, in statements of 1,000 rows, and returns their ids in
+    /// order: the batched form of `enqueue`. Blocks on the database. Throws as `submit`
+    /// (a `uniqueKey` in `options` is refused with `ThreadingError.invalidArgument`: one key
+    /// cannot name many jobs).
+    @available(*, noasync, message: "blocks the thread on the database")
+    public func enqueue<T: ProcessTask>(contentsOf tasks: [T], options: JobOptions = .init()) throws
+        -> [JobID]
+    {
+        guard options.uniqueKey == nil || tasks.count <= 1 else {
+            throw ThreadingError.invalidArgument("a uniqueKey names one job, not \(tasks.count)")
+        }
+        var ids: [JobID] = []
+        ids.reserveCapacity(tasks.count)
+        var first = 0
+        while first < tasks.count {
+            let part = tasks[first..<min(first + client.settings.insertBatch, tasks.count)]
+            ids += try enqueueChunks(part.map { [$0] }, options: options).map(JobID.init(rawValue:))
+            first += part.count
+        }
+        return ids
+    }
+
     /// The future of a job that any process enqueued or submitted. Blocks on the database
     /// once, to check that the job exists.
     ///

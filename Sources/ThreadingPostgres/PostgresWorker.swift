@@ -281,7 +281,7 @@ public final class PostgresWorker: Sendable {
         while true {
             answerBell.rearm()
             let (batch, draining) = book.withLock { ($0.takeCompletions(), $0.draining && $0.held.isEmpty) }
-            if !batch.isEmpty {
+            if !batch.isEmpty, !settings.holdsAnswers {
                 do {
                     try answers.run(JobSQL.complete(batch, worker: identity))
                 } catch {

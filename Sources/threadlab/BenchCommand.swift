@@ -19,6 +19,12 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Peers to run beside this package, comma-separated: python, java, or none.")
     var peers = "python,java"
 
+    @Flag(
+        help:
+            "The distributed workloads D1–D4 through PostgreSQL instead, beside the Python peers of bench/peers/cluster (set up by its setup.sh)."
+    )
+    var cluster = false
+
     @Option(help: .hidden)
     var scale: Double = 1
 
@@ -31,7 +37,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func validate() throws {
-        for peer in peerList where !BenchRunner.knownPeers.contains(peer) {
+        for peer in peerList where !BenchRunner.knownPeers.contains(peer) && !cluster {
             throw ValidationError("unknown peer '\(peer)'; choose from: python, java, none")
         }
         guard scale.isFinite, scale > 0, scale <= 100 else {
@@ -48,6 +54,10 @@ struct BenchCommand: ParsableCommand {
                     "note: a debug build; for real figures run `swift run -c release threadlab bench`\n".utf8)
             )
         #endif
+        if cluster {
+            try runCluster()
+            return
+        }
         let runner = BenchRunner(
             quick: quick, scale: scale, peers: peerList, context: LabContext(log: LabLog(quiet: true)),
             runs: runs)
@@ -60,6 +70,24 @@ struct BenchCommand: ParsableCommand {
             if let html { try Data(report.html().utf8).write(to: URL(fileURLWithPath: html)) }
         } catch {
             throw ValidationError("cannot write the report: \(error.localizedDescription)")
+        }
+    }
+}
+
+extension BenchCommand {
+    /// `--cluster`: `--peers python` (the default) runs every Python peer of D1–D4.
+    func runCluster() throws {
+        var peers = peerList.contains("python") ? ClusterBench.knownPeers : []
+        peers += peerList.filter { ClusterBench.knownPeers.contains($0) }
+        let bench = ClusterBench(quick: quick, peers: peers, context: LabContext(log: LabLog(quiet: true)))
+        let progress = Progress()
+        let figures = try bench.run { progress.show("\($0)…") }
+        progress.finish()
+        print(ClusterBench.table(figures))
+        if let json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(figures).write(to: URL(fileURLWithPath: json))
         }
     }
 }

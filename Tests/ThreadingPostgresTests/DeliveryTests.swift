@@ -61,6 +61,36 @@ struct DeliveryTests {
         executor.shutdown()
     }
 
+    /// The window procrastinate re-ran a job in: its task ended, its answer was not yet
+    /// committed, and its worker died. Here the job runs again (at least once) and its
+    /// future gets exactly one answer, the rerun's.
+    @Test func aWorkerDyingBeforeItsAnswerIsCommittedMakesTheJobRunAgainReportedOnce() throws {
+        let url = try TestDatabase.fresh()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "pg-window-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("runs").path
+        let runs = { (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
+        let executor = try PostgresExecutor(url: url, tasks: probeTasks, settings: .testing)
+        let probe = try WorkerProcess(url: url, concurrency: 1, leaseMilliseconds: 1000, holdsAnswers: true)
+        let future = try executor.submit(AppendTask(path: path, index: 5))
+        waitUntil("the task ran to its end in the probe") { runs() == 1 }
+        probe.kill()
+        #expect(!future.isDone)
+        let rescuer = try RunningWorker(
+            PostgresWorker(
+                url: url, tasks: probeTasks, concurrency: 1, lease: .seconds(1), settings: .testing))
+        #expect(try future.result(timeout: Delay.bound) == 5)
+        #expect(runs() == 2)
+        #expect(
+            try TestDatabase.query(url, "SELECT state || ':' || attempt FROM swift_threading_jobs") == [
+                "completed:2"
+            ])
+        try rescuer.finish()
+        executor.shutdown()
+    }
+
     @Test func aLongJobWithHeartbeatsIsNotRescued() throws {
         let url = try TestDatabase.fresh()
         let executor = try PostgresExecutor(url: url, tasks: probeTasks, settings: .testing)

@@ -158,3 +158,34 @@ struct FaultTests {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 }
+
+/// A statement is a transaction: a batch that fails part-way leaves no job behind.
+@Suite(.hangGuard, .enabled(if: TestDatabase.available, "PostgreSQL: \(TestDatabase.unavailable ?? "")"))
+struct RollbackTests {
+    @Test func aBatchRolledBackByTheServerLeavesNoJobBehind() throws {
+        let url = try TestDatabase.fresh()
+        let executor = try PostgresExecutor(url: url, tasks: probeTasks, settings: .testing)
+        // A trigger refuses the fifth row of the batch, after four were inserted.
+        try TestDatabase.query(
+            url,
+            """
+            CREATE FUNCTION refuse_fifth() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF (SELECT count(*) FROM swift_threading_jobs) >= 4 THEN RAISE EXCEPTION 'refused by hand'; END IF;
+                RETURN NEW;
+            END $$
+            """)
+        try TestDatabase.query(
+            url,
+            "CREATE TRIGGER refuse BEFORE INSERT ON swift_threading_jobs FOR EACH ROW EXECUTE FUNCTION refuse_fifth()"
+        )
+        #expect {
+            _ = try executor.enqueue(contentsOf: (0..<10).map { AddOne(x: $0) })
+        } throws: { error in
+            guard case .database(let words) = error as? PostgresExecutorError else { return false }
+            return words.contains("refused by hand")
+        }
+        #expect(try TestDatabase.query(url, "SELECT count(*)::text FROM swift_threading_jobs") == ["0"])
+        executor.shutdown()
+    }
+}

@@ -72,12 +72,7 @@ enum TestDatabase {
     }
 
     static func replacingDatabase(of url: String, with name: String) -> String {
-        let query = url.firstIndex(of: "?").map { String(url[$0...]) } ?? ""
-        let base = url.firstIndex(of: "?").map { String(url[..<$0]) } ?? url
-        let at = base.lastIndex(of: "@")!
-        let slash = base[at...].firstIndex(of: "/")
-        let head = slash.map { String(base[..<$0]) } ?? base
-        return "\(head)/\(name)\(query)"
+        PostgresAdmin.replacingDatabase(of: url, with: name)
     }
 }
 

@@ -10,10 +10,11 @@ final class WorkerProcess: Sendable {
     private let process: LockedState<Process>
     private let exited = Event()
 
-    init(url: String, concurrency: Int, leaseMilliseconds: Int) throws {
+    init(url: String, concurrency: Int, leaseMilliseconds: Int, holdsAnswers: Bool = false) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: siblingProgramPath("PostgresWorkerProbe"))
-        process.arguments = [url, "\(concurrency)", "\(leaseMilliseconds)"]
+        process.arguments =
+            [url, "\(concurrency)", "\(leaseMilliseconds)"] + (holdsAnswers ? ["hold-answers"] : [])
         process.standardOutput = FileHandle.nullDevice
         let exited = self.exited
         process.terminationHandler = { _ in exited.set() }

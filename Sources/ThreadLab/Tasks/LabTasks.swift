@@ -5,6 +5,6 @@ import Multiprocessing
 /// `threadlab worker` with the `PostgresWorker` it runs.
 package enum LabTasks {
     package static let all: [any ProcessTask.Type] = [
-        CPUTask.self, IncrementTask.self, CrashTask.self, MemoryTask.self, ClusterTask.self,
+        CPUTask.self, IncrementTask.self, CrashTask.self, MemoryTask.self, ClusterTask.self, StampTask.self,
     ]
 }

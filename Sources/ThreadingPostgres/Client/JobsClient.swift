@@ -164,6 +164,9 @@ final class JobsClient: Sendable {
             case .exit:
                 watch.close()
                 commands.close()
+                // Nobody joins this thread: dropping its object detaches it (a cycle
+                // through this closure would otherwise keep both alive for good).
+                watcher.withLock { $0 = nil }
                 return
             case .listen:
                 do {

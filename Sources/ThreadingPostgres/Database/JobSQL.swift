@@ -61,6 +61,10 @@ enum JobSQL {
 
     /// Claims up to `limit` jobs for a worker: locks them (skipping rows other claimers
     /// hold), marks them running under the worker's name with a lease, counts the attempt.
+    ///
+    /// Each queue is walked through the claim index by a lateral subquery, in index order,
+    /// stopping at `limit` rows: with `queue = ANY(…)` instead, PostgreSQL reads every
+    /// claimable row of the queues and sorts them (over 100 ms per claim at 200,000 rows).
     /// The CTE is `MATERIALIZED` so the planner cannot fold the `LIMIT … FOR UPDATE SKIP
     /// LOCKED` select into the update (it would no longer stop at `limit` locked rows).
     static func claim(
@@ -68,12 +72,15 @@ enum JobSQL {
     ) -> PostgresQuery {
         """
         WITH picked AS MATERIALIZED (
-            SELECT id FROM \(unescaped: Schema.jobs)
-            WHERE state IN ('available', 'retryable') AND queue = ANY(\(queues)::text[])
-                AND scheduled_at <= now()
-            ORDER BY priority DESC, id
+            SELECT c.id FROM unnest(\(queues)::text[]) AS q(name) CROSS JOIN LATERAL (
+                SELECT s.id, s.priority FROM \(unescaped: Schema.jobs) s
+                WHERE s.state IN ('available', 'retryable') AND s.queue = q.name AND s.scheduled_at <= now()
+                ORDER BY s.priority DESC, s.id
+                LIMIT \(Int64(limit))
+                FOR UPDATE SKIP LOCKED
+            ) c
+            ORDER BY c.priority DESC, c.id
             LIMIT \(Int64(limit))
-            FOR UPDATE SKIP LOCKED
         )
         UPDATE \(unescaped: Schema.jobs) j SET state = 'running', attempt = j.attempt + 1,
             attempted_at = now(), lease_until = now() + \(milliseconds(lease)) * interval '1 millisecond',

@@ -14,6 +14,9 @@ package struct WorkerSettings: Sendable {
     /// SIGTERM and SIGINT drain the worker (off for tests that run several in one process
     /// and stop them with `stop()`).
     package var handlesSignals = true
+    /// Never write answers: a test's stand-in for a worker that dies between the end of a
+    /// task and the commit of its answer.
+    package var holdsAnswers = false
 
     package init() {}
 }
