@@ -25,6 +25,9 @@ package struct ClusterBench {
         self.context = context
     }
 
+    /// For `ClusterBook.read`: the bench shows no worker output.
+    static let ignoreLine: (WorkerProcess.Line, ClusterBook.Start?) -> Void = { _, _ in }
+
     var jobs: Int { quick ? 1_000 : 10_000 }
     var latencyJobs: Int { quick ? 100 : 500 }
     var crashJobs: Int { quick ? 200 : 1_000 }
@@ -176,7 +179,9 @@ package struct ClusterBench {
                     index: index, executable: context.executable, arguments: arguments, lines: lines))
         }
         var book = ClusterBook()
-        try book.read(lines, timeout: .seconds(30), waitingFor: "both workers to serve", show: { _, _ in }) {
+        try book.read(
+            lines, timeout: .seconds(30), waitingFor: "both workers to serve", show: ClusterBench.ignoreLine
+        ) {
             $0.serving.count == 2 || !$0.ended.isEmpty
         }
         let executor = try PostgresExecutor(url: url, queue: queue, tasks: LabTasks.all)
