@@ -26,7 +26,7 @@ package struct ClusterBench {
     }
 
     /// For `ClusterBook.read`: the bench shows no worker output.
-    static let ignoreLine: (WorkerProcess.Line, ClusterBook.Start?) -> Void = { _, _ in }
+    static func ignoreLine(_ line: WorkerProcess.Line, _ start: ClusterBook.Start?) {}
 
     var jobs: Int { quick ? 1_000 : 10_000 }
     var latencyJobs: Int { quick ? 100 : 500 }
