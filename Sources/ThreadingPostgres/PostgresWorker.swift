@@ -103,6 +103,7 @@ public final class PostgresWorker: Sendable {
             running.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing)
                 .exchanged
         else { throw ThreadingError.invalidArgument("this PostgresWorker is running already") }
+        defer { running.store(false, ordering: .releasing) }
         if settings.handlesSignals { StopSignals.shared.register(self) }
         defer { if settings.handlesSignals { StopSignals.shared.unregister(self) } }
         let pool = try ThreadPoolExecutor(maxWorkers: concurrency, threadNamePrefix: "postgres-worker")

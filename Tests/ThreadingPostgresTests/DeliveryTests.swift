@@ -95,13 +95,15 @@ struct DeliveryTests {
         let url = try TestDatabase.fresh()
         let executor = try PostgresExecutor(url: url, tasks: probeTasks, settings: .testing)
         // Two workers: the idle one runs the rescuer too, and would rescue a lapsed lease.
+        // The job lasts three leases, renewed every third of one. A 300 ms lease was lost
+        // once in a loaded TSan run (the renewing thread starved): 1 s leaves room.
         let workers = try (0..<2).map { _ in
             try RunningWorker(
                 PostgresWorker(
-                    url: url, tasks: probeTasks, concurrency: 1, lease: .milliseconds(300), settings: .testing
+                    url: url, tasks: probeTasks, concurrency: 1, lease: .seconds(1), settings: .testing
                 ))
         }
-        let future = try executor.submit(SleepTask(milliseconds: 1500), options: JobOptions(maxAttempts: 1))
+        let future = try executor.submit(SleepTask(milliseconds: 3000), options: JobOptions(maxAttempts: 1))
         #expect(try future.result(timeout: Delay.bound) == getpid())
         #expect(try TestDatabase.query(url, "SELECT attempt::text FROM swift_threading_jobs") == ["1"])
         for worker in workers { try worker.finish() }
