@@ -197,7 +197,7 @@ struct QueueAsyncTests {
             return count
         }
         try q.putNowait(1)
-        await waitUntil("q.storage.waitingCounts.getters == 1") { q.storage.waitingCounts.getters == 1 }
+        await waitUntil("q.waiting.getters == 1") { q.waiting.getters == 1 }
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
     }

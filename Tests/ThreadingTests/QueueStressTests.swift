@@ -29,7 +29,7 @@ struct QueueStressTests {
 
     /// 4 producers × 4 consumers move N items through a small bounded queue; consumers
     /// stop when the queue, shut down after the producers finish, is drained.
-    func mpmc(_ q: any BoundedQueue<Int>, n: Int) throws {
+    func mpmc(_ q: any BlockingQueue<Int>, n: Int) throws {
         let producers = 4
         let consumers = 4
         let results = Results<[UInt8]>()

@@ -5,26 +5,11 @@ import ThreadingTestSupport
 
 @testable import Threading
 
-/// What the tests read of every bounded queue beyond `BlockingQueue`'s table: who waits
-/// now, and the unfinished count (snapshots).
-protocol BoundedQueue<Element>: BlockingQueue {
-    var waiting: (getters: Int, putters: Int, joiners: Int) { get }
-    var unfinishedTasks: Int { get }
-}
-
-extension Queue: BoundedQueue {
-    var waiting: (getters: Int, putters: Int, joiners: Int) { storage.waitingCounts }
-    var unfinishedTasks: Int { storage.unfinishedTasks }
-}
-
-extension LifoQueue: BoundedQueue {
-    var waiting: (getters: Int, putters: Int, joiners: Int) { storage.waitingCounts }
-    var unfinishedTasks: Int { storage.unfinishedTasks }
-}
-
-extension PriorityQueue: BoundedQueue {
-    var waiting: (getters: Int, putters: Int, joiners: Int) { storage.waitingCounts }
-    var unfinishedTasks: Int { storage.unfinishedTasks }
+/// What the tests read of every bounded queue beyond its public table: who waits now, and
+/// the unfinished count (snapshots).
+extension BlockingQueue {
+    var waiting: (getters: Int, putters: Int, joiners: Int) { _storage.backend.waitingCounts }
+    var unfinishedTasks: Int { _storage.backend.unfinishedTasks }
 }
 
 /// Which queue a conformance test runs over.
@@ -40,11 +25,11 @@ enum QueueKind: String, CaseIterable, Sendable, CustomStringConvertible {
     /// The bound `fifoRing` uses for "unbounded": more than any test puts.
     static let roomy = 4096
 
-    func make(maxsize: Int = 0) -> any BoundedQueue<Int> {
+    func make(maxsize: Int = 0) -> any BlockingQueue<Int> {
         make(Int.self, maxsize: maxsize)
     }
 
-    func make<Element: Sendable & Comparable>(_: Element.Type, maxsize: Int = 0) -> any BoundedQueue<Element>
+    func make<Element: Sendable & Comparable>(_: Element.Type, maxsize: Int = 0) -> any BlockingQueue<Element>
     {
         switch self {
         case .fifo: Queue<Element>(maxsize: maxsize)

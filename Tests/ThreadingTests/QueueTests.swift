@@ -14,7 +14,7 @@ struct QueueTests {
     /// do_blocking_test: `block` must really block (seen parked in the queue) until
     /// `trigger` runs on this thread.
     func expectBlocks(
-        _ queue: any BoundedQueue<Int>, parked: @escaping @Sendable () -> Bool,
+        _ queue: any BlockingQueue<Int>, parked: @escaping @Sendable () -> Bool,
         _ block: @escaping @Sendable () throws -> Void, trigger: () throws -> Void,
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
@@ -33,7 +33,7 @@ struct QueueTests {
         try joinAll([thread])
     }
 
-    func basic(_ kind: QueueKind, _ q: any BoundedQueue<Int>) throws {
+    func basic(_ kind: QueueKind, _ q: any BlockingQueue<Int>) throws {
         #expect(q.count == 0 && q.isEmpty && !q.isFull)
         try q.put(111)
         try q.put(333)

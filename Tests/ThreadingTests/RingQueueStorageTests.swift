@@ -10,13 +10,11 @@ import ThreadingTestSupport
 @Suite(.hangGuard)
 struct RingQueueStorageTests {
     @Test func boundedQueuesUseTheRingAndUnboundedOnesTheLock() {
-        if case .ring = Queue<Int>(maxsize: 3).storage {
-        } else {
-            Issue.record("bounded queue without a ring")
-        }
-        if case .locked = Queue<Int>().storage {} else { Issue.record("unbounded queue with a ring") }
+        #expect(Queue<Int>(maxsize: 3)._storage.ring != nil, "a bounded queue keeps a ring")
+        #expect(Queue<Int>()._storage.fifo != nil, "an unbounded queue keeps a locked buffer")
         let huge = RingQueueStorage<Int>.maxCapacity + 1
-        if case .locked = Queue<Int>(maxsize: huge).storage {} else { Issue.record("huge ring allocated") }
+        #expect(Queue<Int>(maxsize: huge)._storage.ring == nil, "no huge ring is allocated")
+        #expect(LifoQueue<Int>()._storage.backend is QueueStorage<LIFOBuffer<Int>>)
     }
 
     @Test(arguments: [1, 3, 4, 7])

@@ -42,7 +42,9 @@ struct SimpleQueueTests {
         let q = SimpleQueue<Int>()
         let got = Results<Int>()
         let thread = try spawn { got.append(q.get()) }
-        waitUntil("q.storage.waitingCounts.getters == 1") { q.storage.waitingCounts.getters == 1 }
+        waitUntil("q.storage.backend.waitingCounts.getters == 1") {
+            q.storage.backend.waitingCounts.getters == 1
+        }
         #expect(got.all.isEmpty)
         q.put(9)
         try joinAll([thread])
@@ -52,12 +54,16 @@ struct SimpleQueueTests {
     @Test func asyncGetHandOffAndCancellation() async throws {
         let q = SimpleQueue<Int>()
         let task = inTask { try await q.get() }
-        await waitUntil("q.storage.waitingCounts.getters == 1") { q.storage.waitingCounts.getters == 1 }
+        await waitUntil("q.storage.backend.waitingCounts.getters == 1") {
+            q.storage.backend.waitingCounts.getters == 1
+        }
         let producer = try spawn { q.put(4) }
         #expect(try await task.value == 4)
         try joinAll([producer])
         let cancelled = inTask { try await q.get() }
-        await waitUntil("q.storage.waitingCounts.getters == 1") { q.storage.waitingCounts.getters == 1 }
+        await waitUntil("q.storage.backend.waitingCounts.getters == 1") {
+            q.storage.backend.waitingCounts.getters == 1
+        }
         cancelled.cancel()
         await #expect(throws: CancellationError.self) { try await cancelled.value }
         q.put(5)

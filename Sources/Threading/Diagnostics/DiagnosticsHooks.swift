@@ -144,6 +144,17 @@ package enum DiagnosticsHooks {
                 label: wait.label, value: satisfied ? 1 : 0, waitKind: wait.kind))
     }
 
+    /// Runs `wait`, a blocking wait in `kind` on `object` that returns whether it was
+    /// satisfied, traced as one wait when diagnostics are on; only `wait` otherwise.
+    @inline(__always)
+    static func traced(_ kind: TraceWaitKind, object: AnyObject, _ wait: () -> Bool) -> Bool {
+        guard isActive else { return wait() }
+        let began = waitBegan(kind, object: object)
+        let satisfied = wait()
+        waitEnded(began, satisfied: satisfied)
+        return satisfied
+    }
+
     /// The calling thread signalled `object` (an event set, a condition notify, a
     /// semaphore release, a barrier's last arrival): a hand-off to its waiters.
     static func signaled(_ kind: TraceWaitKind, object: AnyObject, label: String? = nil) {

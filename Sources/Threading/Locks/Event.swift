@@ -56,11 +56,9 @@ public final class Event: Sendable {
     }
 
     private func blockingWait(deadline: Deadline) -> Bool {
+        // Traced only when it finds the flag clear: a set event is no wait.
         if DiagnosticsHooks.isActive, !isSet {
-            let wait = DiagnosticsHooks.waitBegan(.event, object: self)
-            let wasSet = plainWait(deadline: deadline)
-            DiagnosticsHooks.waitEnded(wait, satisfied: wasSet)
-            return wasSet
+            return DiagnosticsHooks.traced(.event, object: self) { plainWait(deadline: deadline) }
         }
         return plainWait(deadline: deadline)
     }
@@ -78,7 +76,7 @@ public final class Event: Sendable {
     ///
     /// Cancellation is checked on every call, even when it could proceed at once, and every
     /// 64th async call on a thread ends with a `Task.yield()` (see *Cancellation and
-    /// fairness* on `Queue`).
+    /// fairness* on `BlockingQueue`).
     public func wait() async throws {
         try await suspendAsWaiter { waiter in
             state.withLock { state in Task.isCancelled ? .cancelled : state.wait(waiter) }

@@ -1,25 +1,10 @@
 /// A counting semaphore, Python's `threading.Semaphore`: a count of permits that
-/// `acquire` takes and `release` gives back.
-///
-/// | form | waits for | ends with |
-/// |---|---|---|
-/// | `acquire()` | a permit | returns holding one |
-/// | `acquire(timeout:)` | a permit or the timeout | `true` holding one, `false` on timeout |
-/// | `tryAcquire()` | — | `true` holding one, `false` if none was free |
-/// | `await acquire()` | a permit, without holding a thread | returns holding one, or `CancellationError` |
-///
-/// Not fair, as in CPython: `release` frees its permits and wakes the threads and tasks
-/// that have waited longest, which then take them — unless a newcomer took one first; a
-/// waiter overtaken that way waits again ahead of the others. (Handing permits straight to
-/// waiters would make every hand-off wait for a context switch: a lock convoy.) A wait that
-/// times out or is cancelled just as a release woke it takes the permit if it is still
-/// free (returns `true`, or returns normally), so no permit is ever lost or left behind a
-/// sleeping waiter. `release` may raise the count above the initial value (use
+/// `acquire` takes and `release` gives back. The operations and their waiting are
+/// `CountingSemaphore`'s. `release` may raise the count above the initial value (use
 /// `BoundedSemaphore` to forbid that).
-///
-/// Happens-before: everything before a `release` → the `acquire` that takes its permit.
-public final class Semaphore: Sendable, CustomStringConvertible {
-    private let state: StateLock<SemaphoreState>
+public final class Semaphore: CountingSemaphore, CustomStringConvertible {
+    /// Not API: see `CountingSemaphore`.
+    public let _permits: _SemaphorePermits
 
     /// Makes a semaphore with `value` free permits. Throws `.invalidArgument` for a
     /// negative value.
@@ -27,53 +12,8 @@ public final class Semaphore: Sendable, CustomStringConvertible {
         guard value >= 0 else {
             throw ThreadingError.invalidArgument("Semaphore: initial value must be >= 0, got \(value)")
         }
-        state = StateLock(SemaphoreState(value: value, bounded: false))
+        _permits = _SemaphorePermits(value: value, bounded: false)
     }
-
-    /// Free permits now: a snapshot.
-    public var value: Int { state.value }
-
-    /// How many threads and tasks wait for a permit: a snapshot, for tests.
-    var waiterCount: Int { state.waiterCount }
 
     public var description: String { "<Semaphore value=\(value)>" }
-
-    /// Blocks until a permit is free and takes it.
-    @available(*, noasync, message: "use `await acquire()`, which does not block a thread")
-    public func acquire() {
-        state.acquire(semaphore: self)
-    }
-
-    /// Suspends the calling task until it gets a permit, holding no thread. A cancelled
-    /// task stops waiting and throws `CancellationError` without taking a permit (one a
-    /// release already handed it is kept: then it returns normally).
-    ///
-    /// Cancellation is checked on every call, even when it could proceed at once, and every
-    /// 64th async call on a thread ends with a `Task.yield()` (see *Cancellation and
-    /// fairness* on `Queue`).
-    public func acquire() async throws {
-        try await state.acquireAsync()
-        await FairnessYield.yieldIfDue()
-    }
-
-    /// Takes a permit if one is free; never blocks.
-    public func tryAcquire() -> Bool {
-        state.tryAcquire()
-    }
-
-    /// Blocks at most `timeout` for a permit; `true` when it got one, `false` when the time
-    /// ran out (a result, not an error). Throws `.invalidArgument` for a negative timeout.
-    @available(
-        *, noasync,
-        message: "blocks the thread up to `timeout`; use `await acquire()`, which does not block a thread"
-    )
-    public func acquire(timeout: Duration) throws -> Bool {
-        try state.acquire(timeout: timeout, semaphore: self)
-    }
-
-    /// Gives back `n` permits, waking up to `n` waiters (oldest first) to take them. Throws
-    /// `.invalidArgument` when `n < 1`.
-    public func release(_ n: Int = 1) throws {
-        try state.release(n, semaphore: self)
-    }
 }

@@ -1,5 +1,5 @@
-/// The waiting shared by `Semaphore` and `BoundedSemaphore`, which differ only in the
-/// `bound` of their state.
+/// The waiting of `CountingSemaphore` (`Semaphore` and `BoundedSemaphore` differ only in the
+/// `bound` of their state).
 extension StateLock where State == SemaphoreState {
     /// `semaphore` is the object the tracer names.
     func acquire(semaphore: AnyObject) {
@@ -10,13 +10,7 @@ extension StateLock where State == SemaphoreState {
 
     /// Blocks for a permit; reached once one was not free at once, so traced as a wait.
     func acquireBlocking(deadline: Deadline, semaphore: AnyObject) -> Bool {
-        if DiagnosticsHooks.isActive {
-            let wait = DiagnosticsHooks.waitBegan(.semaphore, object: semaphore)
-            let acquired = blockForPermit(deadline: deadline)
-            DiagnosticsHooks.waitEnded(wait, satisfied: acquired)
-            return acquired
-        }
-        return blockForPermit(deadline: deadline)
+        DiagnosticsHooks.traced(.semaphore, object: semaphore) { blockForPermit(deadline: deadline) }
     }
 
     private func blockForPermit(deadline: Deadline) -> Bool {

@@ -1,14 +1,6 @@
-/// Where the iteration views of a queue get their items: the queue's storage, whatever its
-/// buffer. Internal, so the public iterator types need not name the buffer.
-protocol ItemSource<Element>: Sendable {
-    associatedtype Element: Sendable
-    /// Gets an item, waiting until `deadline` (`nil`: not at all).
-    func get(deadline: Deadline?) throws(QueueError) -> Element
-    /// Gets an item, suspending while the queue is empty.
-    func get() async throws -> Element
-}
-
-extension ItemSource {
+// The iteration views of the bounded queues: each step is the queue's `get`, and a
+// shutdown (once drained) ends the iteration instead of throwing.
+extension QueueBackend {
     /// The next item, blocking; `nil` once the queue is shut down and drained.
     func nextItem() -> Element? {
         // With no deadline the only error `get` throws is `.shutDown`: the end.
@@ -27,10 +19,6 @@ extension ItemSource {
     }
 }
 
-extension RingQueueStorage: ItemSource {}
-
-extension QueueStorage: ItemSource {}
-
 /// A blocking view of a queue's items, for `for item in queue.items { … }`.
 ///
 /// Each step calls the queue's blocking `get()`: it waits while the queue is empty and
@@ -44,10 +32,10 @@ extension QueueStorage: ItemSource {}
 /// that blocking, consuming `Sequence` algorithms (`map`, `contains`, `first(where:)`…)
 /// are not offered on every queue and async code is not steered into blocking.
 public struct QueueItems<Element: Sendable>: Sequence, Sendable {
-    let source: any ItemSource<Element>
+    let source: any QueueBackend<Element>
 
     public struct Iterator: IteratorProtocol {
-        let source: any ItemSource<Element>
+        let source: any QueueBackend<Element>
 
         /// The next item, waiting for one; `nil` once the queue is shut down and drained.
         public mutating func next() -> Element? {
@@ -67,9 +55,9 @@ public struct QueueItems<Element: Sendable>: Sequence, Sendable {
 /// `CancellationError` when the task is cancelled (checked at every step, even when an
 /// item is ready; no item is taken then). Every 64th step on a thread ends with
 /// `await Task.yield()`, so a loop that always finds items still lets other tasks run (see
-/// *Cancellation and fairness* on `Queue`). It does not call `taskDone()`.
+/// *Cancellation and fairness* on `BlockingQueue`). It does not call `taskDone()`.
 public struct QueueAsyncIterator<Element: Sendable>: AsyncIteratorProtocol {
-    let source: any ItemSource<Element>
+    let source: any QueueBackend<Element>
 
     /// The next item, suspending for one; `nil` once the queue is shut down and drained.
     public mutating func next() async throws -> Element? {

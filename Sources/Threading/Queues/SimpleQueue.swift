@@ -15,15 +15,19 @@
 /// does after the `get` that returns `x`.
 public final class SimpleQueue<Element: Sendable>: Sendable {
     // Never shut down, so no call can see `.shutDown`; unbounded, so none sees `.full`.
-    @usableFromInline let storage = QueueStorage<FIFOBuffer<Element>>(maxsize: 0)
+    @usableFromInline let storage = _BlockingQueueStorage<Element>(fifo: 0)
 
     /// An empty, unbounded queue.
     public init() {}
 
     /// How many items the queue holds now (Python's `qsize()`): a snapshot.
-    public var count: Int { storage.count }
+    public var count: Int { storage.backend.count }
     /// Whether the queue holds no item now: a snapshot.
-    public var isEmpty: Bool { storage.isEmpty }
+    public var isEmpty: Bool { storage.backend.isEmpty }
+    /// Python's `qsize()`: the same snapshot as `count`. Never blocks.
+    public func qsize() -> Int { count }
+    /// Python's `empty()`: the same snapshot as `isEmpty`. Never blocks.
+    public func empty() -> Bool { isEmpty }
 
     /// Puts `item` at the back and wakes one waiting getter; never waits, never fails.
     @inlinable
@@ -40,8 +44,7 @@ public final class SimpleQueue<Element: Sendable>: Sendable {
         // With no deadline and no shutdown, `get` can only end with an item; the loop
         // satisfies the type checker without a trap.
         while true {
-            if let item = try? storage.tryGet() { return item }
-            if let item = try? storage.getWaiting() { return item }
+            if let item = try? storage.get() { return item }
         }
     }
 
@@ -53,16 +56,14 @@ public final class SimpleQueue<Element: Sendable>: Sendable {
         message: "blocks the thread up to `timeout`; use `await get()`, which does not block a thread"
     )
     public func get(timeout: Duration) throws -> Element {
-        try checkTimeout(timeout)
-        return try storage.get(deadline: .after(timeout))
+        try storage.get(timeout: timeout, #function)
     }
 
     /// Removes and returns the item at the front if there is one now; never waits.
     /// Throws `QueueError.empty`.
     @inlinable
     public func getNowait() throws -> Element {
-        guard let item = try storage.tryGet() else { throw QueueError.empty }
-        return item
+        try storage.getNowait()
     }
 
     /// Removes and returns the item at the front, suspending the task (holding no
@@ -71,10 +72,8 @@ public final class SimpleQueue<Element: Sendable>: Sendable {
     ///
     /// Cancellation is checked on every call, even when it could proceed at once, and every
     /// 64th async call on a thread ends with a `Task.yield()` (see *Cancellation and
-    /// fairness* on `Queue`).
+    /// fairness* on `BlockingQueue`).
     public func get() async throws -> Element {
-        let item = try await storage.get()
-        await FairnessYield.yieldIfDue()
-        return item
+        try await storage.getFairly()
     }
 }
