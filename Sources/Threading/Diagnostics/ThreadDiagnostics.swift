@@ -92,11 +92,9 @@ final class ThreadDiagnostics {
 
     /// The calling thread's diagnostics state, made on first use.
     static var current: ThreadDiagnostics {
-        if let raw = pthread_getspecific(key) {
-            return Unmanaged<ThreadDiagnostics>.fromOpaque(raw).takeUnretainedValue()
-        }
+        if let existing = slot.value { return existing }
         let made = ThreadDiagnostics()
-        _ = pthread_setspecific(key, Unmanaged.passRetained(made).toOpaque())
+        slot.set(made)
         return made
     }
 
@@ -104,19 +102,14 @@ final class ThreadDiagnostics {
     /// it alive until the thread exits, and only this thread uses it.
     @inline(__always)
     static var currentState: UnsafeMutablePointer<State> {
-        if let raw = pthread_getspecific(key) {
-            return Unmanaged<ThreadDiagnostics>.fromOpaque(raw)._withUnsafeGuaranteedRef { $0.state }
-        }
-        return current.state
+        slot.withValue { $0.state } ?? current.state
     }
 
     /// Released with the thread; a buffer it filled stays with the trace session.
-    private static let key: pthread_key_t = {
-        ThreadShim.makeKey { raw in
-            guard let raw else { return }
-            Unmanaged<ThreadDiagnostics>.fromOpaque(raw).release()
-        }
-    }()
+    private static let slot = ThreadSlot<ThreadDiagnostics> { raw in
+        guard let raw else { return }
+        Unmanaged<ThreadDiagnostics>.fromOpaque(raw).release()
+    }
 
     // MARK: Trace buffer
 

@@ -52,24 +52,19 @@ final class ThreadLocalStorage: Sendable {
     /// Every storage of a thread that has not exited.
     private static let live = StateLock<[ObjectIdentifier: ThreadLocalStorage]>([:])
 
-    /// The pthread key whose slot holds the calling thread's storage, retained; its
-    /// destructor releases the thread's values when the thread exits.
-    private static let key: pthread_key_t = {
-        ThreadShim.makeKey { raw in
-            guard let raw else { return }
-            let storage = Unmanaged<ThreadLocalStorage>.fromOpaque(raw).takeRetainedValue()
-            storage.retire()
-        }
-    }()
+    /// The slot holding the calling thread's storage; when the thread exits, its values
+    /// are released.
+    private static let slot = ThreadSlot<ThreadLocalStorage> { raw in
+        guard let raw else { return }
+        Unmanaged<ThreadLocalStorage>.fromOpaque(raw).takeRetainedValue().retire()
+    }
 
     /// The calling thread's storage, made on first use.
     static func forCallingThread() -> ThreadLocalStorage {
-        if let raw = pthread_getspecific(key) {
-            return Unmanaged<ThreadLocalStorage>.fromOpaque(raw).takeUnretainedValue()
-        }
+        if let storage = slot.value { return storage }
         let storage = ThreadLocalStorage()
         live.withLock { $0[ObjectIdentifier(storage)] = storage }
-        _ = pthread_setspecific(key, Unmanaged.passRetained(storage).toOpaque())
+        slot.set(storage)
         return storage
     }
 
@@ -77,9 +72,7 @@ final class ThreadLocalStorage: Sendable {
     /// are gone before `join()` returns. Values made later on the thread are released by
     /// the key's destructor.
     static func releaseCallingThread() {
-        guard let raw = pthread_getspecific(key) else { return }
-        _ = pthread_setspecific(key, nil)
-        Unmanaged<ThreadLocalStorage>.fromOpaque(raw).takeRetainedValue().retire()
+        slot.take()?.retire()
     }
 
     /// A dropped `ThreadLocal`: release its value on every thread.

@@ -57,25 +57,19 @@ enum ThreadShim {
         return key
     }
 
-    /// The key of the per-thread slot holding a retained `OSThread`; its destructor
-    /// releases it when the thread exits, and forgets a foreign ("Dummy") thread.
-    static let currentKey: pthread_key_t = {
-        ThreadShim.makeKey { raw in
-            guard let raw else { return }
-            let thread = Unmanaged<OSThread>.fromOpaque(raw).takeRetainedValue()
-            ThreadRegistry.threadExited(thread)
-        }
-    }()
+    /// The slot holding the calling thread's `OSThread`; when the thread exits it is
+    /// released, and a foreign ("Dummy") thread forgotten.
+    static let currentSlot = ThreadSlot<OSThread> { raw in
+        guard let raw else { return }
+        let thread = Unmanaged<OSThread>.fromOpaque(raw).takeRetainedValue()
+        ThreadRegistry.threadExited(thread)
+    }
 
     static func setCurrent(_ thread: OSThread) {
-        if let old = pthread_getspecific(currentKey) {
-            Unmanaged<OSThread>.fromOpaque(old).release()
-        }
-        _ = pthread_setspecific(currentKey, Unmanaged.passRetained(thread).toOpaque())
+        currentSlot.set(thread)
     }
 
     static func current() -> OSThread? {
-        guard let raw = pthread_getspecific(currentKey) else { return nil }
-        return Unmanaged<OSThread>.fromOpaque(raw).takeUnretainedValue()
+        currentSlot.value
     }
 }
