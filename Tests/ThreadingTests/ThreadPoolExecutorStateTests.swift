@@ -17,11 +17,14 @@ struct ThreadPoolExecutorStateTests {
 
     enum Event: Equatable {
         case submit(job: Bool)
-        /// A submission through the inbox: published and drained (the next locked step
-        /// drains first); decided for only when the gate was closed.
+        /// A submission through the inbox: through the open gate it only publishes (the
+        /// item waits in `inbox` for the next locked step's drain); with the gate closed
+        /// it takes the lock, drains and decides.
         case publish
-        case next(Int)
-        case endSpin(Int)
+        /// A worker's locked step; `racing`: a submission publishes through the still-open
+        /// gate after the step's first drain, before the step settles the gate.
+        case next(Int, racing: Bool)
+        case endSpin(Int, racing: Bool)
         case shutdown(cancel: Bool)
         case initializerFailed(Int)
     }
@@ -29,7 +32,11 @@ struct ThreadPoolExecutorStateTests {
     struct Model {
         var state = ThreadPoolState<Item, Int>(maxWorkers: 2)
         var workers: [WorkerStatus] = []
+        /// Published through the open gate, not yet drained.
+        var inbox: [Item] = []
         var accepted: [Int] = []
+        /// The events so far, for the failure message.
+        var history: [Event] = []
         var ended: [Int] = []
         var nextID = 0
 
@@ -39,8 +46,10 @@ struct ThreadPoolExecutorStateTests {
                 .shutdown(cancel: true),
             ]
             for (w, status) in workers.enumerated() {
-                if status == .active { events += [.next(w), .initializerFailed(w)] }
-                if status == .spinning { events.append(.endSpin(w)) }
+                if status == .active {
+                    events += [.next(w, racing: false), .next(w, racing: true), .initializerFailed(w)]
+                }
+                if status == .spinning { events += [.endSpin(w, racing: false), .endSpin(w, racing: true)] }
             }
             return events
         }
@@ -63,6 +72,48 @@ struct ThreadPoolExecutorStateTests {
             }
         }
 
+        mutating func newItem(cancellable: Bool = true) -> Item {
+            defer { nextID += 1 }
+            return Item(id: nextID, isCancellable: cancellable)
+        }
+
+        mutating func drainInbox() {
+            for item in inbox { state.admit(item) }
+            inbox.removeAll()
+        }
+
+        /// A submission publishing while the gate word is open: no decision, no lock.
+        mutating func publishThroughOpenGate() {
+            let item = newItem()
+            accepted.append(item.id)
+            inbox.append(item)
+            // Nobody decides: a spinner or a busy worker will take it.
+            #expect(workers.contains(.spinning) || workers.allSatisfy { $0 == .active })
+        }
+
+        /// One locked step, as `ThreadPoolCore.locked` runs it: drain (closing the gate
+        /// first when the step closes the pool), the body, then settle the gate, draining
+        /// and deciding for what came in through it when it closes. Returns the body's
+        /// result and that decision, which the caller follows after acting on the result
+        /// (a worker that is told to sleep may be the one the decision wakes).
+        mutating func step<R>(
+            closes: Bool = false, racing: Bool = false, _ body: (inout ThreadPoolState<Item, Int>) -> R
+        ) -> (R, ThreadPoolState<Item, Int>.SubmitAction?) {
+            if closes { _ = state.closeGateToClose() }
+            drainInbox()
+            let result = body(&state)
+            if racing && state.gateOpen { publishThroughOpenGate() }
+            guard state.settleGate() == .close, !inbox.isEmpty else { return (result, nil) }
+            drainInbox()
+            let decision = state.decideForDrained()
+            #expect(state.settleGate() != .close, "a decision never closes the gate")
+            return (result, decision)
+        }
+
+        mutating func followStep(_ extra: ThreadPoolState<Item, Int>.SubmitAction?) {
+            if let extra { follow(extra, queuedBehind: false) }
+        }
+
         /// A decision for queued work: as a submission acts on it.
         mutating func follow(_ action: ThreadPoolState<Item, Int>.SubmitAction, queuedBehind: Bool) {
             switch action {
@@ -80,13 +131,15 @@ struct ThreadPoolExecutorStateTests {
         }
 
         mutating func apply(_ event: Event) {
+            history.append(event)
             let wasRunning = state.phase == .running
             switch event {
             case .submit(let job):
-                let item = Item(id: nextID, isCancellable: !job)
-                nextID += 1
+                let item = newItem(cancellable: !job)
                 let idleBefore = state.idleCount
-                switch state.submit(item) {
+                let (action, extra) = step { $0.submit(item) }
+                defer { followStep(extra) }
+                switch action {
                 case .wake(let sleeper):
                     accepted.append(item.id)
                     wake(sleeper)
@@ -107,28 +160,32 @@ struct ThreadPoolExecutorStateTests {
                     #expect(!wasRunning)
                 }
             case .publish:
-                let item = Item(id: nextID, isCancellable: true)
-                nextID += 1
-                let gateOpen = state.isGateOpen
-                state.admit(item)
-                if gateOpen {
-                    // Nobody decides: a spinner or a busy worker will take it.
-                    accepted.append(item.id)
-                    #expect(workers.contains(.spinning) || workers.allSatisfy { $0 == .active })
-                } else {
-                    switch state.published(matching: { $0 == item }) {
-                    case .rejected:
-                        #expect(!wasRunning)
-                        #expect(!state.late.contains(item) && !state.queue.contains(item))
-                    case let action:
-                        accepted.append(item.id)
-                        follow(action, queuedBehind: false)
-                    }
+                if state.gateOpen {
+                    publishThroughOpenGate()
+                    break
                 }
-            case .next(let w): worker(w, state.next(w))
-            case .endSpin(let w): worker(w, state.endSpin(w))
+                let item = newItem()
+                inbox.append(item)
+                let (action, extra) = step { $0.published(matching: { $0 == item }) }
+                defer { followStep(extra) }
+                switch action {
+                case .rejected:
+                    #expect(!wasRunning)
+                    #expect(!state.late.contains(item) && !state.queue.contains(item))
+                case let action:
+                    accepted.append(item.id)
+                    follow(action, queuedBehind: false)
+                }
+            case .next(let w, let racing):
+                let (action, extra) = step(racing: racing) { $0.next(w) }
+                worker(w, action)
+                followStep(extra)
+            case .endSpin(let w, let racing):
+                let (action, extra) = step(racing: racing) { $0.endSpin(w) }
+                worker(w, action)
+                followStep(extra)
             case .shutdown(let cancel):
-                let action = state.shutdown(cancelFutures: cancel)
+                let (action, _) = step(closes: true) { $0.shutdown(cancelFutures: cancel) }
                 for sleeper in action.wake { wake(sleeper) }
                 for item in action.cancelled {
                     #expect(item.isCancellable)
@@ -136,7 +193,7 @@ struct ThreadPoolExecutorStateTests {
                 }
                 #expect(state.phase != .running)
             case .initializerFailed(let w):
-                let action = state.initializerFailed("boom")
+                let (action, _) = step(closes: true) { $0.initializerFailed("boom") }
                 workers[w] = .exited
                 for sleeper in action.wake { wake(sleeper) }
                 for item in action.failed + action.orphaned { ended.append(item.id) }
@@ -148,13 +205,17 @@ struct ThreadPoolExecutorStateTests {
             #expect(state.checkInvariants())
             #expect(state.workerCount <= 2)
             #expect(state.workerCount == workers.filter { $0 != .exited }.count)
-            // Conservation: every accepted item ended once or is still queued.
-            let queued = state.queue.map(\.id)
+            // The gate word is closed only with nothing published through it left undrained.
+            #expect(state.gateOpen || inbox.isEmpty)
+            // Conservation: every accepted item ended once or is still queued (or published).
+            let queued = state.queue.map(\.id) + inbox.map(\.id)
             #expect((ended + queued).sorted() == accepted.sorted())
             #expect(Set(ended).count == ended.count)
             // Liveness: queued work always has a worker that will look at it.
-            if !state.queue.isEmpty {
-                #expect(workers.contains { $0 == .active || $0 == .spinning } || state.workerCount == 0)
+            if !state.queue.isEmpty || !inbox.isEmpty {
+                #expect(
+                    workers.contains { $0 == .active || $0 == .spinning } || state.workerCount == 0,
+                    "queued work with nobody to take it after \(history)")
             }
         }
     }
@@ -292,15 +353,13 @@ struct ThreadPoolExecutorStateTests {
             Issue.record("expected mustDecide")
             return
         }
-        #expect(!inbox.setGate(open: true))
+        inbox.setGate(open: true)
         guard case .done = inbox.publish(item(futures[1])), case .done = inbox.publish(item(futures[2]))
         else {
             Issue.record("expected done")
             return
         }
-        // Closing an open gate says so, once.
-        #expect(inbox.setGate(open: false))
-        #expect(!inbox.setGate(open: false))
+        inbox.setGate(open: false)
         var drained: [PoolItem] = []
         #expect(inbox.drain { drained.append($0) } == 3)
         #expect(zip(drained, futures).allSatisfy { $0.isSameFuture(as: item($1)) })

@@ -165,18 +165,15 @@ final class PoolInbox: @unchecked Sendable {
         words[Self.dequeueWord].store(position, ordering: .relaxed)
     }
 
-    /// Sets the gate; closing returns `true` when it was open (the caller must then drain
-    /// and decide for submissions that saw it open). Only under the pool's lock.
-    func setGate(open: Bool) -> Bool {
-        let gate = words + Self.gateWord
+    /// Opens or closes the gate, as `ThreadPoolState.settleGate` says; closing is a
+    /// sequentially consistent read-modify-write (the Dekker pattern above), and the
+    /// caller drains after it. Only under the pool's lock.
+    func setGate(open: Bool) {
         if open {
-            if gate.pointee.load(ordering: .relaxed) == 0 {
-                gate.pointee.store(1, ordering: .sequentiallyConsistent)
-            }
-            return false
+            words[Self.gateWord].store(1, ordering: .sequentiallyConsistent)
+        } else {
+            _ = words[Self.gateWord].exchange(0, ordering: .sequentiallyConsistent)
         }
-        guard gate.pointee.load(ordering: .relaxed) == 1 else { return false }
-        return gate.pointee.exchange(0, ordering: .sequentiallyConsistent) == 1
     }
 
     /// Where the spinner watches for the next publication: the cell of the next position

@@ -97,30 +97,37 @@ final class ThreadPoolCore: @unchecked Sendable {
     }
 
     /// One step under the lock: moves what the inbox holds into the state, runs `body`,
-    /// and keeps the gate in step with the state. When `closes(state)` says the step
-    /// closes the pool (shutdown, a break), the gate closes first and the inbox is settled
-    /// completely (`drainAll`), so every item whose submission saw the gate open is in
-    /// the state when `body` runs. Also returns a decision made for submissions that
-    /// published while the gate was open and it has just closed (the caller acts on it
-    /// with `follow`).
+    /// and sets the gate word as the state says (`settleGate`). When `closes(state)` says
+    /// the step closes the pool (shutdown, a break), the gate closes first and the inbox
+    /// is settled completely (`drainAll`), so every item whose submission saw the gate
+    /// open is in the state when `body` runs. Also returns the decision for items that
+    /// came in through the gate this step closed (the caller acts on it with `follow`).
     private func locked<R>(
         closes: (borrowing State) -> Bool = { _ in false }, body: (inout State) -> R
     ) -> (R, State.SubmitAction?) {
         state.withLock { state in
             if closes(state) {
-                _ = inbox.setGate(open: false)
+                if state.closeGateToClose() { inbox.setGate(open: false) }
                 inbox.drainAll { state.admit($0) }
             } else {
                 _ = inbox.drain { state.admit($0) }
             }
             let result = body(&state)
-            // Closing: items published before the close may have missed the drain above
-            // (or come in since); they were promised a decision-free ride, so decide for
-            // them now, as their submissions would have.
-            guard inbox.setGate(open: state.isGateOpen), inbox.drain({ state.admit($0) }) > 0 else {
+            switch state.settleGate() {
+            case .none: return (result, nil)
+            case .open:
+                inbox.setGate(open: true)
                 return (result, nil)
+            case .close:
+                // Items published before the close may have missed the drain above (or
+                // come in since); they were promised a decision-free ride.
+                inbox.setGate(open: false)
+                guard inbox.drain({ state.admit($0) }) > 0 else { return (result, nil) }
+                let decision = state.decideForDrained()
+                // Waking or starting a worker may let the gate open again at once.
+                if state.settleGate() == .open { inbox.setGate(open: true) }
+                return (result, decision)
             }
-            return (result, state.published { _ in false })
         }
     }
 

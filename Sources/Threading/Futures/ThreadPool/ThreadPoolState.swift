@@ -20,13 +20,21 @@ protocol PoolQueueItem {
 /// `shutDown` still drains what was queued (unless `cancelFutures`); `broken` fails it.
 ///
 /// Most submissions reach the queue through the pool's lock-free inbox (`PoolInbox`):
-/// the next lock holder moves published items in with `admit`. A submission decides
-/// nothing while `isGateOpen` (a spinner or every worker will look at the queue); with
-/// the gate closed it decides afterwards with `published(matching:)`, which is `submit`'s
+/// the next lock holder moves published items in with `admit`. The inbox's gate word says
+/// whether a submission may publish and leave without deciding anything; `gateOpen` is
+/// its value, since only lock holders write it, and every locked step ends with
+/// `settleGate`, which says when the word must change. The gate is open while
+/// `isGateOpen`: a spinner or every worker will look at the queue. With the gate closed a
+/// submission decides afterwards with `published(matching:)`, which is `submit`'s
 /// decision — or, once the pool has closed, takes its item back from `late` (or the
-/// queue) and is refused. A worker that takes an item with more queued behind it makes
-/// the same decision (wake an idle worker, or start one), because submissions through
-/// the open gate made none.
+/// queue) and is refused. A step that closes the gate decides, with `decideForDrained`,
+/// for the items published through it that it drains after the close. A worker that
+/// takes an item with more queued behind it makes the same decision (wake an idle
+/// worker, or start one), because submissions through the open gate made none.
+///
+/// Every effect is an action value the caller carries out after unlocking: waking a
+/// sleeper, nudging the spinner (its one watched word), starting a worker, setting the
+/// gate word.
 struct ThreadPoolState<Item: PoolQueueItem, Sleeper> {
     enum Phase: Equatable {
         case running
@@ -62,6 +70,16 @@ struct ThreadPoolState<Item: PoolQueueItem, Sleeper> {
         case exit(last: Bool)
     }
 
+    /// What the inbox's gate word must do at the end of a locked step.
+    enum GateChange: Equatable {
+        case none
+        /// Open it: publications from now on need no decision.
+        case open
+        /// Close it, then drain the inbox: what comes in was published through the open
+        /// gate, and gets `decideForDrained()`.
+        case close
+    }
+
     struct ShutdownAction {
         /// Idle workers to wake so they can exit.
         var wake: [Sleeper]
@@ -95,6 +113,8 @@ struct ThreadPoolState<Item: PoolQueueItem, Sleeper> {
     /// Whether an idle worker is spinning on the queue. At most one: it will take the next
     /// item without being woken, so `submit` wakes nobody while it spins.
     private(set) var spinning = false
+    /// The value of the inbox's gate word (written only by lock holders, as this state is).
+    private(set) var gateOpen = false
     /// Workers started and not yet exited.
     private(set) var workerCount = 0
     /// Workers ever started, for naming.
@@ -139,6 +159,31 @@ struct ThreadPoolState<Item: PoolQueueItem, Sleeper> {
     /// more may start) and will look at it before going idle.
     var isGateOpen: Bool {
         phase == .running && (spinning || (idle.isEmpty && workerCount == maxWorkers))
+    }
+
+    /// The end of every locked step: the gate word must say `isGateOpen`.
+    mutating func settleGate() -> GateChange {
+        let open = isGateOpen
+        guard open != gateOpen else { return .none }
+        gateOpen = open
+        return open ? .open : .close
+    }
+
+    /// The start of a step that closes the pool (shutdown, a break): the gate closes
+    /// first, and the caller then settles the whole inbox, so every item whose
+    /// submission saw the gate open is in the state before the pool closes. Returns
+    /// whether the word was open (and must be closed).
+    mutating func closeGateToClose() -> Bool {
+        defer { gateOpen = false }
+        return gateOpen
+    }
+
+    /// Items drained just after `settleGate` closed the gate: their submissions saw it
+    /// open and decided nothing, so decide for them as `submit` would. The decision only
+    /// wakes or starts a worker, so it never needs the gate closed; it may let it open
+    /// (call `settleGate` again).
+    mutating func decideForDrained() -> SubmitAction {
+        published { _ in false }
     }
 
     /// An item drained from the inbox: queued while running; after the pool closed, it
@@ -258,8 +303,10 @@ struct ThreadPoolState<Item: PoolQueueItem, Sleeper> {
             failed: failed, orphaned: orphaned, wake: idle, error: error, last: workerCount == 0)
     }
 
+    /// Holds between locked steps (after `settleGate`).
     func checkInvariants() -> Bool {
-        workerCount >= 0 && workerCount <= maxWorkers && idle.count + (spinning ? 1 : 0) <= workerCount
+        gateOpen == isGateOpen && workerCount >= 0 && workerCount <= maxWorkers
+            && idle.count + (spinning ? 1 : 0) <= workerCount
             && startedCount >= workerCount && (phase == .running || idle.isEmpty)
             && (phase != .running || late.isEmpty)
     }
