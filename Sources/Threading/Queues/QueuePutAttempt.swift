@@ -1,4 +1,6 @@
-/// What a put that may not wait did.
+/// What a put that may not wait did. Not nested in the generic `QueueState` (as
+/// `QueueState.GetAttempt` is): nested, it would be generic too, and the inlinable fast
+/// path would look up its metadata.
 @usableFromInline
 enum QueuePutAttempt: Sendable {
     case enqueued(WakeUp)

@@ -19,6 +19,14 @@ struct QueueState<Buffer: QueueBuffer>: Sendable {
     @usableFromInline typealias Element = Buffer.Element
     typealias Phase = QueuePhase
 
+    /// What a get that may not wait found.
+    @usableFromInline
+    enum GetAttempt: Sendable {
+        case item(Element, WakeUp)
+        case empty
+        case shutDown
+    }
+
     // Written only by this struct's methods (internal for the inlinable ones).
     @usableFromInline var buffer = Buffer()
     /// Zero or less: unbounded.
@@ -51,7 +59,7 @@ struct QueueState<Buffer: QueueBuffer>: Sendable {
 
     /// A get that may not wait: the fast path of every get.
     @inlinable
-    mutating func tryGet() -> QueueGetAttempt<Element> {
+    mutating func tryGet() -> GetAttempt {
         if let item = buffer.remove() {
             return .item(item, waiters.popPutter())
         }
