@@ -28,8 +28,12 @@ struct BenchCommand: ParsableCommand {
     @Option(help: .hidden)
     var scale: Double = 1
 
-    @Option(help: .hidden)
-    var runs: Int?
+    @Option(
+        name: [.customLong("rounds"), .customLong("runs")],
+        help:
+            "Rounds per figure (each side); the median is shown with its spread. Default: 3 (peers: 1 with --quick)."
+    )
+    var rounds: Int?
 
     var peerList: [String] {
         peers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
@@ -43,7 +47,7 @@ struct BenchCommand: ParsableCommand {
         guard scale.isFinite, scale > 0, scale <= 100 else {
             throw ValidationError("--scale must be in (0, 100]")
         }
-        if let runs, runs < 1 || runs > 100 { throw ValidationError("--runs must be in 1…100") }
+        if let rounds, rounds < 1 || rounds > 100 { throw ValidationError("--rounds must be in 1…100") }
         for path in [json, html].compactMap({ $0 }) { try OutputPath.check(path) }
     }
 
@@ -60,7 +64,7 @@ struct BenchCommand: ParsableCommand {
         }
         let runner = BenchRunner(
             quick: quick, scale: scale, peers: peerList, context: LabContext(log: LabLog(quiet: true)),
-            runs: runs)
+            runs: rounds)
         let progress = Progress()
         let report = runner.run { step, total, what in progress.show("[\(step)/\(total)] \(what)…") }
         progress.finish()

@@ -63,7 +63,9 @@ struct CommandLineTests {
             try? FileManager.default.removeItem(atPath: html)
         }
         let run = try Binary.run([
-            "bench", "--quick", "--scale", "0.002", "--peers", "none", "--json", path, "--html", html,
+            "bench", "--quick", "--scale", "0.002", "--peers", "none", "--rounds", "2", "--json", path,
+            "--html",
+            html,
         ])
         #expect(run.status == 0, "\(run.standardError)")
         let report = try JSONDecoder().decode(
@@ -76,6 +78,9 @@ struct CommandLineTests {
             if swift.requires == nil {
                 #expect(swift.value != nil, "\(row.id): \(swift.note ?? "")")
                 #expect(swift.ok == true, "\(row.id)")
+                // Two rounds: the spread brackets the median.
+                let (low, high, value) = (swift.low ?? .nan, swift.high ?? .nan, swift.value ?? .nan)
+                #expect(low <= value && value <= high, "\(row.id): \(low) \(value) \(high)")
             } else {
                 #expect(swift.note == "n/a (not built yet)")
             }
@@ -94,6 +99,28 @@ struct CommandLineTests {
         for figure in figures {
             #expect(figure.value != nil, "\(figure.id): \(figure.note ?? "")")
             #expect(figure.ok == true)
+            #expect(figure.low != nil && figure.high != nil, "\(figure.id): no spread")
         }
+    }
+
+    @Test func aLeadAboveOneMeansThisPackageIsAheadWhicheverWayTheUnitPoints() {
+        func row(_ higherIsBetter: Bool, swift: Double, peer: Double) -> BenchReport.Row {
+            BenchReport.Row(
+                id: "W0", name: "x", unit: "u", higherIsBetter: higherIsBetter,
+                figures: [
+                    BenchFigure(
+                        implementation: "swift", id: "W0", value: swift, low: swift * 0.9, high: swift * 1.1),
+                    BenchFigure(implementation: "java", id: "W0", value: peer),
+                ])
+        }
+        #expect(row(true, swift: 30, peer: 10).ratio(to: "java") == 3)  // a rate: 3× the peer's
+        #expect(row(false, swift: 10, peer: 30).ratio(to: "java") == 3)  // a time: a third of it
+        #expect(row(false, swift: 30, peer: 10).ratio(to: "java").map { $0 < 1 } == true)
+        #expect(row(true, swift: 30, peer: 0).ratio(to: "java") == nil)
+        let report = BenchReport(
+            machine: .current(), quick: false, date: "d", implementations: ["swift", "java"],
+            rows: [row(false, swift: 10, peer: 30)])
+        #expect(report.table().contains("10.0 [9.00–11.0]"))
+        #expect(report.table().contains("lead over java"))
     }
 }

@@ -8,8 +8,8 @@ import ThreadingTestSupport
 /// What the tests read of every bounded queue beyond its public table: who waits now, and
 /// the unfinished count (snapshots).
 extension BlockingQueue {
-    var waiting: (getters: Int, putters: Int, joiners: Int) { _storage.backend.waitingCounts }
-    var unfinishedTasks: Int { _storage.backend.unfinishedTasks }
+    var waiting: (getters: Int, putters: Int, joiners: Int) { storage.backend.waitingCounts }
+    var unfinishedTasks: Int { storage.backend.unfinishedTasks }
 }
 
 /// Which queue a conformance test runs over.

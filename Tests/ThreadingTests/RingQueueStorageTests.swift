@@ -10,11 +10,11 @@ import ThreadingTestSupport
 @Suite(.hangGuard)
 struct RingQueueStorageTests {
     @Test func boundedQueuesUseTheRingAndUnboundedOnesTheLock() {
-        #expect(Queue<Int>(maxsize: 3)._storage.ring != nil, "a bounded queue keeps a ring")
-        #expect(Queue<Int>()._storage.fifo != nil, "an unbounded queue keeps a locked buffer")
+        #expect(Queue<Int>(maxsize: 3).storage.ring != nil, "a bounded queue keeps a ring")
+        #expect(Queue<Int>().storage.fifo != nil, "an unbounded queue keeps a locked buffer")
         let huge = RingQueueStorage<Int>.maxCapacity + 1
-        #expect(Queue<Int>(maxsize: huge)._storage.ring == nil, "no huge ring is allocated")
-        #expect(LifoQueue<Int>()._storage.backend is QueueStorage<LIFOBuffer<Int>>)
+        #expect(Queue<Int>(maxsize: huge).storage.ring == nil, "no huge ring is allocated")
+        #expect(LifoQueue<Int>().storage.backend is QueueStorage<LIFOBuffer<Int>>)
     }
 
     @Test(arguments: [1, 3, 4, 7])

@@ -199,8 +199,10 @@ public class PeerJava {
             Arrays.sort(samples, (x, y) -> Double.compare(x.value(), y.value()));
             Sample median = samples[runs / 2];
             System.out.println(String.format(Locale.ROOT,
-                "{\"id\": \"%s\", \"n\": %d, \"value\": %s, \"unit\": \"%s\", \"seconds\": %s, \"ok\": %b, \"note\": %s}",
-                id, n, Double.toString(median.value()), median.unit(), Double.toString(total), ok, json(median.note())));
+                "{\"id\": \"%s\", \"n\": %d, \"value\": %s, \"low\": %s, \"high\": %s, \"unit\": \"%s\", \"seconds\": %s, \"ok\": %b, \"note\": %s}",
+                id, n, Double.toString(median.value()), Double.toString(samples[0].value()),
+                Double.toString(samples[runs - 1].value()), median.unit(), Double.toString(total), ok,
+                json(median.note())));
             System.out.flush();
         }
     }

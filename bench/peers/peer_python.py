@@ -34,8 +34,10 @@ SIZES = {
 }
 
 
-def emit(wid, n, value, unit, seconds, ok, note=None):
+def emit(wid, n, value, unit, seconds, ok, note=None, low=None, high=None):
     line = {"id": wid, "n": n, "value": value, "unit": unit, "seconds": seconds, "ok": ok}
+    if low is not None:
+        line["low"], line["high"] = low, high
     if note:
         line["note"] = note
     print(json.dumps(line), flush=True)
@@ -264,7 +266,9 @@ def main():
             note = ", ".join(f"{k} {v:.3g}" for k, v in chosen[4].items())
             if wid == "W6":
                 note += " (P2 on a started spawn pool)"
-        emit(wid, n, value, chosen[1], sum(s[2] for s in samples), all(s[3] for s in samples), note)
+        values = [s[0] for s in samples]
+        emit(wid, n, value, chosen[1], sum(s[2] for s in samples), all(s[3] for s in samples), note,
+             low=min(values), high=max(values))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,10 @@ package struct BenchFigure: Sendable, Codable, Equatable {
     package var n: Int?
     /// The figure (median of the runs); `nil` when the workload did not run.
     package var value: Double?
+    /// The smallest and the largest figure over the runs: the spread, so noise reads as
+    /// noise.
+    package var low: Double?
+    package var high: Double?
     package var unit: String?
     /// Total wall time of the runs.
     package var seconds: Double?

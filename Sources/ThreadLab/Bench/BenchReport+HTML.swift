@@ -27,7 +27,7 @@ extension BenchReport {
             """
         body += "<table><tr><th>id</th><th>workload</th><th>unit</th>"
         body += implementations.map { "<th>\($0)</th>" }.joined()
-        body += implementations.filter { $0 != "swift" }.map { "<th>swift÷\($0)</th>" }.joined()
+        body += implementations.filter { $0 != "swift" }.map { "<th>lead over \($0)</th>" }.joined()
         body += "</tr>\n"
         for row in rows {
             body += "<tr><td>\(row.id)</td><td>\(row.name)</td><td>\(BenchReport.escape(row.unit))"
@@ -40,7 +40,8 @@ extension BenchReport {
                 .map { "<td>\(row.ratio(to: $0).map { String(format: "%.2f", $0) } ?? "—")</td>" }.joined()
             body += "</tr>\n"
         }
-        body += "</table>\n<p><small>↑ higher is better, ↓ lower is better.</small></p>\n"
+        body += "</table>\n<p><small>↑ higher is better, ↓ lower is better; [low–high] and the whiskers: "
+        body += "the spread over the rounds; lead over a peer: above 1 this package is ahead.</small></p>\n"
         for row in rows { body += chart(row) }
         body += "</body></html>\n"
         return body
@@ -49,6 +50,13 @@ extension BenchReport {
     /// One workload's bars, one per implementation with a figure.
     func chart(_ row: Row) -> String {
         let bars = implementations.compactMap { name in row.figure(name)?.value.map { (name, $0) } }
+        let spreads = Dictionary(
+            uniqueKeysWithValues: implementations.compactMap { name -> (String, (Double, Double))? in
+                guard let figure = row.figure(name), let low = figure.low, let high = figure.high else {
+                    return nil
+                }
+                return (name, (low, high))
+            })
         let width = 420.0
         let label = 60.0
         let barHeight = 22.0
@@ -61,7 +69,7 @@ extension BenchReport {
             let note = row.figure("swift")?.note ?? "n/a"
             svg += "<text x=\"4\" y=\"20\" font-size=\"12\" fill=\"#666\">\(BenchReport.escape(note))</text>"
         }
-        let largest = bars.map(\.1).max() ?? 1
+        let largest = bars.map { max($0.1, spreads[$0.0]?.1 ?? 0) }.max() ?? 1
         for (index, bar) in bars.enumerated() {
             let y = 6 + Double(index) * (barHeight + 6)
             let length = max(1, (width - label - 90) * bar.1 / max(largest, 1e-12))
@@ -69,6 +77,12 @@ extension BenchReport {
             svg += "<text x=\"0\" y=\"\(y + 15)\" font-size=\"12\">\(bar.0)</text>"
             svg +=
                 "<rect x=\"\(label)\" y=\"\(y)\" width=\"\(length)\" height=\"\(barHeight)\" fill=\"\(color)\"/>"
+            if let (low, high) = spreads[bar.0] {
+                // The spread as a whisker across the bar's end.
+                let scale = (width - label - 90) / max(largest, 1e-12)
+                let (x1, x2, middle) = (label + low * scale, label + high * scale, y + barHeight / 2)
+                svg += "<line x1=\"\(x1)\" y1=\"\(middle)\" x2=\"\(x2)\" y2=\"\(middle)\" stroke=\"#222\"/>"
+            }
             svg +=
                 "<text x=\"\(label + length + 4)\" y=\"\(y + 15)\" font-size=\"12\">\(BenchReport.format(bar.1))</text>"
         }

@@ -16,19 +16,21 @@ package struct BenchReport: Sendable, Codable {
         package var unit: String
         package var higherIsBetter: Bool
         package var figures: [BenchFigure]
-        /// This package's figure ÷ each peer's, by peer name (in the JSON for convenience).
+        /// How far this package leads each peer, by peer name (in the JSON for
+        /// convenience): see `ratio(to:)`.
         package var ratios: [String: Double] = [:]
 
         package func figure(_ implementation: String) -> BenchFigure? {
             figures.first { $0.implementation == implementation }
         }
 
-        /// This package's figure ÷ the peer's, when both exist.
+        /// How far this package leads the peer, when both figures exist: above 1 this
+        /// package is ahead, below 1 behind, whichever way the unit points (a rate is ours
+        /// over theirs, a time per operation theirs over ours).
         package func ratio(to peer: String) -> Double? {
-            guard let ours = figure("swift")?.value, let theirs = figure(peer)?.value, theirs != 0 else {
-                return nil
-            }
-            return ours / theirs
+            guard let ours = figure("swift")?.value, let theirs = figure(peer)?.value, theirs > 0, ours > 0
+            else { return nil }
+            return higherIsBetter ? ours / theirs : theirs / ours
         }
     }
 
@@ -64,6 +66,9 @@ package struct BenchReport: Sendable, Codable {
         guard let figure else { return "—" }
         guard let value = figure.value else { return figure.note ?? "n/a" }
         var text = format(value)
+        if let low = figure.low, let high = figure.high, low != high {
+            text += " [\(format(low))–\(format(high))]"
+        }
         if let n = figure.n { text += " (N=\(formatN(n)))" }
         if figure.ok == false { text += " CHECK FAILED" }
         return text
@@ -73,7 +78,7 @@ package struct BenchReport: Sendable, Codable {
     package func table() -> String {
         let peers = implementations.filter { $0 != "swift" }
         var header = ["id", "workload", "unit"] + implementations
-        header += peers.map { "swift÷\($0)" }
+        header += peers.map { "lead over \($0)" }
         var lines = [header]
         for row in rows {
             var line = [row.id, row.name, row.unit + (row.higherIsBetter ? " ↑" : " ↓")]
@@ -97,7 +102,9 @@ package struct BenchReport: Sendable, Codable {
         out += rendered.dropFirst()
         out.append("")
         out.append(
-            "↑ higher is better, ↓ lower is better; swift÷peer is this package's figure over the peer's;")
+            "↑ higher is better, ↓ lower is better; [low–high]: the spread over the rounds (--rounds);")
+        out.append(
+            "lead over a peer: above 1 this package is ahead (a rate ours÷theirs, a time theirs÷ours);")
         out.append(
             "N = the workload size each side used (CPython uses smaller N where the full one takes minutes).")
         let notes = rows.flatMap { row in

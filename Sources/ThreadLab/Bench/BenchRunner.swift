@@ -10,8 +10,9 @@ package struct BenchRunner: Sendable {
     package var scale: Double
     package var peers: [String]
     package var context: LabContext
-    /// Runs per figure; the median is reported. Default: 3 for this package (its quick
-    /// sizes take milliseconds); for the peers 1 quick, 3 full.
+    /// Rounds per figure (`--rounds`); the median is reported with its spread (the
+    /// smallest and largest). Default: 3 for this package (its quick sizes take
+    /// milliseconds); for the peers 1 quick, 3 full.
     package var runs: Int?
 
     package init(quick: Bool, scale: Double = 1, peers: [String], context: LabContext, runs: Int? = nil) {
@@ -73,9 +74,9 @@ package struct BenchRunner: Sendable {
             let sorted = samples.sorted { $0.value < $1.value }
             let median = sorted[sorted.count / 2]
             return BenchFigure(
-                implementation: "swift", id: workload.id, n: n, value: median.value, unit: workload.unit,
-                seconds: samples.reduce(0) { $0 + $1.seconds }, ok: samples.allSatisfy(\.ok),
-                note: median.note)
+                implementation: "swift", id: workload.id, n: n, value: median.value, low: sorted.first?.value,
+                high: sorted.last?.value, unit: workload.unit, seconds: samples.reduce(0) { $0 + $1.seconds },
+                ok: samples.allSatisfy(\.ok), note: median.note)
         } catch {
             return BenchFigure(implementation: "swift", id: workload.id, note: "failed: \(error)")
         }
@@ -115,8 +116,8 @@ package struct BenchRunner: Sendable {
                         implementation: peer, id: workload.id, note: "n/a (no \(peer) counterpart)")
                 }
                 return BenchFigure(
-                    implementation: peer, id: line.id, n: line.n, value: line.value, unit: line.unit,
-                    seconds: line.seconds, ok: line.ok, note: line.note)
+                    implementation: peer, id: line.id, n: line.n, value: line.value, low: line.low,
+                    high: line.high, unit: line.unit, seconds: line.seconds, ok: line.ok, note: line.note)
             }
         } catch {
             return missing("failed: \(error)")

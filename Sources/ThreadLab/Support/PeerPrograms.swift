@@ -30,6 +30,9 @@ package enum PeerPrograms {
         package var id: String
         package var n: Int
         package var value: Double
+        /// The smallest and largest figure over the runs (absent from older peer programs).
+        package var low: Double?
+        package var high: Double?
         package var unit: String
         package var seconds: Double?
         package var ok: Bool?

@@ -3,16 +3,20 @@
 // put, or smallest).
 
 extension BlockingQueue {
+    /// The storage, copied out: for the calls that wait or suspend anyway. The fast paths
+    /// (`put`, `get`, `putNowait`, `getNowait`) borrow it inside `_withStorage` instead.
+    var storage: _BlockingQueueStorage<Element> { _withStorage { $0 } }
+
     /// The bound given at creation; ≤ 0 means unbounded.
-    public var maxsize: Int { _storage.backend.maxsize }
+    public var maxsize: Int { storage.backend.maxsize }
     /// How many items the queue holds now (Python's `qsize()`): a snapshot.
-    public var count: Int { _storage.backend.count }
+    public var count: Int { storage.backend.count }
     /// Whether the queue holds no item now: a snapshot.
-    public var isEmpty: Bool { _storage.backend.isEmpty }
+    public var isEmpty: Bool { storage.backend.isEmpty }
     /// Whether the queue is bounded and holds `maxsize` items now: a snapshot.
-    public var isFull: Bool { _storage.backend.isFull }
+    public var isFull: Bool { storage.backend.isFull }
     /// Whether `shutdown(immediate:)` has been called (Python's `is_shutdown`).
-    public var isShutDown: Bool { _storage.backend.isShutDown }
+    public var isShutDown: Bool { storage.backend.isShutDown }
 
     /// Puts `item`, blocking the thread while the queue is full.
     ///
@@ -22,7 +26,7 @@ extension BlockingQueue {
     @available(*, noasync, message: "use `await put(_:)`, which does not block a thread")
     @inlinable
     public func put(_ item: Element) throws {
-        try _storage.put(item)
+        try _withStorage { storage throws(QueueError) in try storage.put(item) }
     }
 
     /// Puts `item`, blocking at most `timeout` while the queue is full.
@@ -36,14 +40,14 @@ extension BlockingQueue {
         message: "blocks the thread up to `timeout`; use `await put(_:)`, which does not block a thread"
     )
     public func put(_ item: Element, timeout: Duration) throws {
-        try _storage.put(item, timeout: timeout, #function)
+        try storage.put(item, timeout: timeout, #function)
     }
 
     /// Puts `item` if there is room now; never waits. Throws `QueueError.full` or
     /// `QueueError.shutDown` (checked first, as in Python).
     @inlinable
     public func putNowait(_ item: Element) throws {
-        try _storage.putNowait(item)
+        try _withStorage { storage throws(QueueError) in try storage.putNowait(item) }
     }
 
     /// Puts `item`, suspending the task (holding no thread) while the queue is full.
@@ -55,7 +59,7 @@ extension BlockingQueue {
     /// 64th async call on a thread ends with a `Task.yield()` (see *Cancellation and
     /// fairness* on `BlockingQueue`).
     public func put(_ item: Element) async throws {
-        try await _storage.putFairly(item)
+        try await storage.putFairly(item)
     }
 
     /// Removes and returns the next item, blocking the thread while the queue is empty.
@@ -65,7 +69,7 @@ extension BlockingQueue {
     @available(*, noasync, message: "use `await get()`, which does not block a thread")
     @inlinable
     public func get() throws -> Element {
-        try _storage.get()
+        try _withStorage { storage throws(QueueError) in try storage.get() }
     }
 
     /// Removes and returns the next item, blocking at most `timeout`.
@@ -78,14 +82,14 @@ extension BlockingQueue {
         message: "blocks the thread up to `timeout`; use `await get()`, which does not block a thread"
     )
     public func get(timeout: Duration) throws -> Element {
-        try _storage.get(timeout: timeout, #function)
+        try storage.get(timeout: timeout, #function)
     }
 
     /// Removes and returns the next item if there is one now; never waits. Throws
     /// `QueueError.empty`, or `QueueError.shutDown` when shut down and drained.
     @inlinable
     public func getNowait() throws -> Element {
-        try _storage.getNowait()
+        try _withStorage { storage throws(QueueError) in try storage.getNowait() }
     }
 
     /// Removes and returns the next item, suspending the task (holding no thread) while
@@ -98,14 +102,14 @@ extension BlockingQueue {
     /// 64th async call on a thread ends with a `Task.yield()` (see *Cancellation and
     /// fairness* on `BlockingQueue`).
     public func get() async throws -> Element {
-        try await _storage.getFairly()
+        try await storage.getFairly()
     }
 
     /// Marks one item got earlier as processed. When every item put has been marked,
     /// every `join` returns. Throws `QueueError.tooManyTaskDone` when called more times
     /// than items were put (nothing changes then).
     public func taskDone() throws {
-        try _storage.backend.taskDone()
+        try storage.backend.taskDone()
     }
 
     /// Blocks until every item ever put has been marked with `taskDone()` (or dropped by
@@ -114,13 +118,13 @@ extension BlockingQueue {
     /// shutdown, since the items left still need getting and marking.
     @available(*, noasync, message: "use `await join()`, which does not block a thread")
     public func join() {
-        _storage.backend.join()
+        storage.backend.join()
     }
 
     /// Suspends the task until every item put has been marked done; throws
     /// `CancellationError` if the task is cancelled first.
     public func join() async throws {
-        try await _storage.backend.join()
+        try await storage.backend.join()
     }
 
     /// Shuts the queue down: later puts throw `QueueError.shutDown`, and every blocked
@@ -130,7 +134,7 @@ extension BlockingQueue {
     /// returns once the items already got are marked, and `get` throws at once. Calling
     /// it again is allowed (e.g. a normal shutdown followed by an immediate one).
     public func shutdown(immediate: Bool = false) {
-        _storage.backend.shutdown(immediate: immediate)
+        storage.backend.shutdown(immediate: immediate)
     }
 
     // MARK: Python's spellings
@@ -149,10 +153,10 @@ extension BlockingQueue {
 
     /// Gets items until the queue is shut down and drained: `for try await item in queue`.
     public func makeAsyncIterator() -> QueueAsyncIterator<Element> {
-        QueueAsyncIterator(source: _storage.backend)
+        QueueAsyncIterator(source: storage.backend)
     }
 
     /// A blocking, consuming view of the items until shutdown: `for item in queue.items`.
     @available(*, noasync, message: "use `for try await item in queue`, which does not block a thread")
-    public var items: QueueItems<Element> { QueueItems(source: _storage.backend) }
+    public var items: QueueItems<Element> { QueueItems(source: storage.backend) }
 }

@@ -68,11 +68,15 @@
 /// Happens-before: everything a producer did before `put(x)` → everything the consumer
 /// does after the `get` that returns `x`; every `taskDone()` → the `join` it lets return.
 ///
-/// Only the package's queues conform: the one requirement, `_storage`, is not API.
+/// Only the package's queues conform: the one requirement, `_withStorage`, is not API.
 /// `SimpleQueue` is not one: like Python's, it has no bound, no shutdown, no `taskDone`
 /// and no `join`.
 public protocol BlockingQueue<Element>: AsyncSequence, AnyObject, Sendable
 where Element: Sendable, AsyncIterator == QueueAsyncIterator<Element> {
-    /// Not API: where the queue keeps its items (see `_BlockingQueueStorage`).
-    var _storage: _BlockingQueueStorage<Element> { get }
+    /// Not API: runs `body` on where the queue keeps its items (see
+    /// `_BlockingQueueStorage`). A call, not a property: a property requirement hands out
+    /// an owned copy, whose retain and release would hit the storage's reference count,
+    /// shared by every producer and consumer, on every put and get; a parameter is
+    /// borrowed.
+    func _withStorage<R, E: Error>(_ body: (_BlockingQueueStorage<Element>) throws(E) -> R) throws(E) -> R
 }

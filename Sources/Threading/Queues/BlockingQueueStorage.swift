@@ -13,10 +13,41 @@
 /// `Comparable` of every element); they take a lock anyway. The waiting paths all go
 /// through `QueueBackend`, whose cost is nothing beside a wait.
 public struct _BlockingQueueStorage<Element: Sendable>: Sendable {
-    // The storage is one object. `ring` or `fifo` is set when it is one of those, so the
-    // inlinable fast paths reach it by a load and a nil check; `backend` is always set.
-    @usableFromInline let ring: RingQueueStorage<Element>?
-    @usableFromInline let fifo: QueueStorage<FIFOBuffer<Element>>?
+    // The storage is one object: `kind` carries it when the fast paths can reach it
+    // concretely; `backend` always holds it.
+    @usableFromInline
+    enum Kind: Sendable {
+        case ring(RingQueueStorage<Element>)
+        case fifo(QueueStorage<FIFOBuffer<Element>>)
+        case other
+
+        // The fast paths are the enum's own methods: a `switch self` borrows the payload,
+        // where a `switch` on the stored property from the struct's method retained and
+        // released it (the ring's reference count, shared by every producer and consumer:
+        // W2 fell to a fifth).
+
+        /// `nil` for `.other`.
+        @inlinable
+        func tryPut(_ item: Element) throws(QueueError) -> Bool? {
+            switch self {
+            case .ring(let ring): try ring.tryPut(item)
+            case .fifo(let fifo): try fifo.tryPut(item)
+            case .other: nil
+            }
+        }
+
+        /// `nil` for `.other`; `.some(nil)` when empty.
+        @inlinable
+        func tryGet() throws(QueueError) -> Element?? {
+            switch self {
+            case .ring(let ring): try ring.tryGet()
+            case .fifo(let fifo): try fifo.tryGet()
+            case .other: nil
+            }
+        }
+    }
+
+    @usableFromInline let kind: Kind
     let backend: any QueueBackend<Element>
 
     /// A `Queue`'s storage (and `SimpleQueue`'s, unbounded): the ring when bounded and
@@ -24,24 +55,28 @@ public struct _BlockingQueueStorage<Element: Sendable>: Sendable {
     init(fifo maxsize: Int) {
         if maxsize > 0 && maxsize <= RingQueueStorage<Element>.maxCapacity {
             let ring = RingQueueStorage<Element>(capacity: maxsize)
-            (self.ring, fifo, backend) = (ring, nil, ring)
+            (kind, backend) = (.ring(ring), ring)
         } else {
             let fifo = QueueStorage<FIFOBuffer<Element>>(maxsize: maxsize)
-            (ring, self.fifo, backend) = (nil, fifo, fifo)
+            (kind, backend) = (.fifo(fifo), fifo)
         }
     }
 
     /// A locked storage with `Buffer`'s order.
     init<Buffer: QueueBuffer<Element>>(_: Buffer.Type, maxsize: Int) {
-        (ring, fifo, backend) = (nil, nil, QueueStorage<Buffer>(maxsize: maxsize))
+        (kind, backend) = (.other, QueueStorage<Buffer>(maxsize: maxsize))
     }
+
+    /// For tests: the ring, when the storage is one.
+    var ring: RingQueueStorage<Element>? { if case .ring(let ring) = kind { ring } else { nil } }
+    /// For tests: the locked FIFO, when the storage is one.
+    var fifo: QueueStorage<FIFOBuffer<Element>>? { if case .fifo(let fifo) = kind { fifo } else { nil } }
 
     // MARK: The fast paths, inlinable
 
     @inlinable
     func tryPut(_ item: Element) throws(QueueError) -> Bool {
-        if let ring { return try ring.tryPut(item) }
-        if let fifo { return try fifo.tryPut(item) }
+        if let done = try kind.tryPut(item) { return done }
         return try tryPutElsewhere(item)
     }
 
@@ -52,9 +87,10 @@ public struct _BlockingQueueStorage<Element: Sendable>: Sendable {
 
     @inlinable
     func tryGet() throws(QueueError) -> Element? {
-        if let ring { return try ring.tryGet() }
-        if let fifo { return try fifo.tryGet() }
-        return try tryGetElsewhere()
+        switch try kind.tryGet() {
+        case .some(let attempt): attempt
+        case .none: try tryGetElsewhere()
+        }
     }
 
     @usableFromInline

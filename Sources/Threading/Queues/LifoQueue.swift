@@ -4,12 +4,19 @@
 /// errors, shutdown, iteration and the async twins are `BlockingQueue`'s, the same as
 /// `Queue`'s. The items are kept under one lock.
 public final class LifoQueue<Element: Sendable>: BlockingQueue {
-    /// Not API: see `BlockingQueue`.
-    public let _storage: _BlockingQueueStorage<Element>
+    @usableFromInline let storage: _BlockingQueueStorage<Element>
 
     /// A queue that holds at most `maxsize` items; `maxsize` ≤ 0 (the default) means no
     /// limit.
     public init(maxsize: Int = 0) {
-        _storage = _BlockingQueueStorage(LIFOBuffer<Element>.self, maxsize: maxsize)
+        storage = _BlockingQueueStorage(LIFOBuffer<Element>.self, maxsize: maxsize)
+    }
+
+    /// Not API: see `BlockingQueue`.
+    @inlinable
+    public func _withStorage<R, E: Error>(_ body: (_BlockingQueueStorage<Element>) throws(E) -> R) throws(E)
+        -> R
+    {
+        try body(storage)
     }
 }

@@ -6,12 +6,19 @@
 /// their timeouts and errors, shutdown, iteration and the async twins are
 /// `BlockingQueue`'s, the same as `Queue`'s.
 public final class PriorityQueue<Element: Sendable & Comparable>: BlockingQueue {
-    /// Not API: see `BlockingQueue`.
-    public let _storage: _BlockingQueueStorage<Element>
+    @usableFromInline let storage: _BlockingQueueStorage<Element>
 
     /// A queue that holds at most `maxsize` items; `maxsize` ≤ 0 (the default) means no
     /// limit.
     public init(maxsize: Int = 0) {
-        _storage = _BlockingQueueStorage(PriorityBuffer<Element>.self, maxsize: maxsize)
+        storage = _BlockingQueueStorage(PriorityBuffer<Element>.self, maxsize: maxsize)
+    }
+
+    /// Not API: see `BlockingQueue`.
+    @inlinable
+    public func _withStorage<R, E: Error>(_ body: (_BlockingQueueStorage<Element>) throws(E) -> R) throws(E)
+        -> R
+    {
+        try body(storage)
     }
 }

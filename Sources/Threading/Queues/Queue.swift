@@ -18,12 +18,19 @@
 /// wait takes no lock, and makes a system call only to wake a thread that sleeps. An
 /// unbounded queue (or a larger bound) keeps them in a growable buffer under one lock.
 public final class Queue<Element: Sendable>: BlockingQueue {
-    /// Not API: see `BlockingQueue`.
-    public let _storage: _BlockingQueueStorage<Element>
+    @usableFromInline let storage: _BlockingQueueStorage<Element>
 
     /// A queue that holds at most `maxsize` items; `maxsize` ≤ 0 (the default) means no
     /// limit.
     public init(maxsize: Int = 0) {
-        _storage = _BlockingQueueStorage(fifo: maxsize)
+        storage = _BlockingQueueStorage(fifo: maxsize)
+    }
+
+    /// Not API: see `BlockingQueue`.
+    @inlinable
+    public func _withStorage<R, E: Error>(_ body: (_BlockingQueueStorage<Element>) throws(E) -> R) throws(E)
+        -> R
+    {
+        try body(storage)
     }
 }
