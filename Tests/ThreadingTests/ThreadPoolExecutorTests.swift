@@ -361,6 +361,62 @@ struct ThreadPoolExecutorTests {
         #expect(throws: ExecutorError.shutDown) { _ = try pool.map([1]) { $0 } }
     }
 
+    // MARK: async map
+
+    @Test func asyncMapKeepsInputOrderWithoutBlocking() async throws {
+        let pool = try ThreadPoolExecutor(maxWorkers: 3)
+        defer { pool.shutdown(wait: false) }
+        let squares = try await pool.map(0..<100) { $0 * $0 }
+        #expect(squares == (0..<100).map { $0 * $0 })
+        #expect(try await pool.map([Int]()) { $0 }.isEmpty)
+    }
+
+    /// Item 0 fails at once while the one worker is held by item 1 until map has thrown:
+    /// items 2 and 3, still queued when map cancels them, never run.
+    @Test func asyncMapThrowsTheFirstErrorInInputOrderAndCancelsTheRest() async throws {
+        let pool = try ThreadPoolExecutor(maxWorkers: 1)
+        let release = Event()
+        let ran = Mutex<[Int]>([])
+        await #expect(throws: Boom(tag: 0)) {
+            try await pool.map(0..<4) { i -> Int in
+                ran.withLock { $0.append(i) }
+                if i == 0 { throw Boom(tag: 0) }
+                if i == 1 { _ = try release.wait(timeout: Delay.bound) }
+                return i
+            }
+        }
+        release.set()
+        pool.shutdown()
+        #expect(ran.withLock { $0.allSatisfy { $0 < 2 } })
+    }
+
+    @Test func asyncMapOfACancelledTaskThrowsCancellationAndCancelsTheRest() async throws {
+        let pool = try ThreadPoolExecutor(maxWorkers: 1)
+        let started = Event()
+        let release = Event()
+        let ran = Mutex(0)
+        let task = Task {
+            try await pool.map(0..<3) { i -> Int in
+                ran.withLock { $0 += 1 }
+                started.set()
+                _ = try release.wait(timeout: Delay.bound)
+                return i
+            }
+        }
+        try await started.wait()
+        task.cancel()
+        await #expect(throws: CancellationError.self) { try await task.value }
+        release.set()
+        pool.shutdown()
+        #expect(ran.withLock { $0 } == 1, "the two queued items were cancelled")
+    }
+
+    @Test func asyncMapAfterShutdownThrows() async throws {
+        let pool = try ThreadPoolExecutor(maxWorkers: 1)
+        pool.shutdown()
+        await #expect(throws: ExecutorError.shutDown) { _ = try await pool.map([1]) { $0 } }
+    }
+
     // MARK: The tutorial's race (3.4)
 
     final class FakeDataStore: @unchecked Sendable {

@@ -2,6 +2,7 @@
 ///
 /// A timeout too large to add to the clock (beyond ~68 years) means "never": a huge
 /// `Duration` never traps or overflows (API principle 6).
+@usableFromInline
 package struct Deadline: Sendable {
     /// `nil` means no limit.
     package let instant: ContinuousClock.Instant?
@@ -16,6 +17,7 @@ package struct Deadline: Sendable {
     }
 
     /// The deadline for an optional timeout: `nil` is no limit.
+    @usableFromInline
     package static func after(_ timeout: Duration?) -> Deadline {
         guard let timeout else { return .never }
         return after(timeout)
@@ -40,7 +42,7 @@ package struct Deadline: Sendable {
 }
 
 /// Throws `.invalidArgument` for a negative timeout given to a throwing call.
-@inline(__always)
+@usableFromInline @inline(__always)
 package func checkTimeout(_ timeout: Duration, _ function: StaticString = #function) throws(ThreadingError) {
     if timeout < .zero {
         throw .invalidArgument("\(function): timeout must be non-negative, got \(timeout)")
