@@ -13,7 +13,7 @@ import CThreadingShims
 ///   whose `acquire` takes the lock next.
 public final class Lock: Lockable, CustomStringConvertible {
     // 0: unlocked; 1: locked, no sleeper; 2: locked, a thread may sleep on the word.
-    private let word = FutexWord(0)
+    @usableFromInline let word = FutexWord(0)
     let identity: LockIdentity
 
     /// Makes an unlocked lock. `name` appears in diagnostics; without one, the place the
@@ -31,17 +31,19 @@ public final class Lock: Lockable, CustomStringConvertible {
     public var description: String { "<Lock \(name) \(isLocked ? "locked" : "unlocked")>" }
 
     /// Blocks until the lock is acquired.
+    @inlinable
     public func acquire() {
-        // The uncontended path alone in this function: with the slow path inlined here,
-        // every call paid two metadata look-ups and a dynamic stack allocation for the
-        // `Deadline` locals (ContinuousClock.Instant is resilient); W4 figures in the Locks
-        // article, "Performance".
+        // The uncontended path alone, inlined in the caller: with the slow path inlined
+        // here, every call paid two metadata look-ups and a dynamic stack allocation for
+        // the `Deadline` locals (ContinuousClock.Instant is resilient); as a call, it paid
+        // a call and a stack-protector check. W4 figures in the Locks article,
+        // "Performance".
         if !DiagnosticsHooks.isActive, word.compareExchange(expected: 0, desired: 1).exchanged { return }
         acquireOutOfLine()
     }
 
-    @inline(never)
-    private func acquireOutOfLine() {
+    @usableFromInline @inline(never)
+    func acquireOutOfLine() {
         _acquire(at: .unknown)
     }
 
@@ -102,15 +104,35 @@ public final class Lock: Lockable, CustomStringConvertible {
 
     /// Releases the lock and wakes one sleeping waiter, if any. Any thread may release.
     /// Throws `.releaseUnlocked` when the lock is not locked.
+    @inlinable
     public func release() throws {
+        // Inlined like `acquire()`: the exchange, and a call only to wake a sleeper, to
+        // report a release of a free lock, or when diagnostics are on.
+        if !DiagnosticsHooks.isActive {
+            let previous = word.exchange(0)
+            if previous == 1 { return }
+            if previous == 2 {
+                word.wake(1)
+                return
+            }
+        }
+        try releaseOutOfLine()
+    }
+
+    /// A release with diagnostics on, or of a lock that was not locked.
+    @usableFromInline @inline(never)
+    func releaseOutOfLine() throws {
         if DiagnosticsHooks.isActive {
             // Told before the word changes, so no other thread's acquisition comes between.
             if word.load() == 0 { throw ThreadingError.releaseUnlocked }
             DiagnosticsHooks.lockWillRelease(identity)
+            let previous = word.exchange(0)
+            if previous == 0 { throw ThreadingError.releaseUnlocked }
+            if previous == 2 { word.wake(1) }
+            return
         }
-        let previous = word.exchange(0)
-        if previous == 0 { throw ThreadingError.releaseUnlocked }
-        if previous == 2 { word.wake(1) }
+        // Reached without diagnostics only after the exchange found the lock free (0).
+        throw ThreadingError.releaseUnlocked
     }
 
     private func acquireObserved(at site: AcquisitionSite) {
