@@ -168,6 +168,20 @@ struct EventTests {
 @Suite(.hangGuard) struct EventStateTests {
     enum Step: CaseIterable { case set, clear, wait, withdrawFirst }
 
+    /// Waits that end by timeout shrink the watch before sleeping to `.brief`'s turns, so
+    /// an event that is waited on for long spins almost not at all.
+    @Test func theWatchBeforeSleepingShrinksWhenSetsDoNotComeDuringIt() throws {
+        let event = Event()
+        let start = event.nextWatchTurns
+        #expect(Event.watchTurnsRange.contains(start))
+        for _ in 0..<12 { #expect(try !event.wait(timeout: .milliseconds(1))) }
+        #expect(event.nextWatchTurns == Event.watchTurnsRange.lowerBound)
+        // A wait that finds the flag already set does not watch, and changes nothing.
+        event.set()
+        event.wait()
+        #expect(event.nextWatchTurns == Event.watchTurnsRange.lowerBound)
+    }
+
     @Test func exhaustiveSequences() {
         func run(_ steps: [Step]) {
             var state = EventState()
