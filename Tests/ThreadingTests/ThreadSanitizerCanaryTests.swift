@@ -27,6 +27,9 @@ struct ThreadSanitizerCanaryTests {
         #expect(reported, "no race reported:\n\(report)")
         #expect(namesTheWriter, "the report does not name canaryWrite:\n\(report)")
         #expect(outcome.status == 66, "exit status \(outcome.status), not TSan's 66")
-        #expect(outcome.stdout.contains("canary finished: 3"))
+        // It ran to the end. The sum is 3, or 1 or 2 when the race lost an update: the race
+        // is the point, so its outcome is not checked (a fresh-clone CI run printed 2).
+        let finished = ["1", "2", "3"].contains { outcome.stdout.contains("canary finished: \($0)\n") }
+        #expect(finished, "stdout: \(outcome.stdout)")
     }
 }
