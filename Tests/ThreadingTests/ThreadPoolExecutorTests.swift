@@ -372,17 +372,23 @@ struct ThreadPoolExecutorTests {
     }
 
     /// Item 0 fails at once while the one worker is held by item 1 until map has thrown:
-    /// items 2 and 3, still queued when map cancels them, never run.
+    /// items 2 and 3, still queued when map cancels them, never run. The awaiting task
+    /// runs on a pool of its own: on the cooperative pool its resumption once waited a
+    /// minute behind other tests' blocking bodies, longer than item 1's bound.
     @Test func asyncMapThrowsTheFirstErrorInInputOrderAndCancelsTheRest() async throws {
         let pool = try ThreadPoolExecutor(maxWorkers: 1)
+        let driver = try ThreadPoolExecutor(maxWorkers: 1)
+        defer { driver.shutdown(wait: false) }
         let release = Event()
         let ran = Mutex<[Int]>([])
-        await #expect(throws: Boom(tag: 0)) {
-            try await pool.map(0..<4) { i -> Int in
-                ran.withLock { $0.append(i) }
-                if i == 0 { throw Boom(tag: 0) }
-                if i == 1 { _ = try release.wait(timeout: Delay.bound) }
-                return i
+        _ = await withTaskExecutorPreference(driver) {
+            await #expect(throws: Boom(tag: 0)) {
+                try await pool.map(0..<4) { i -> Int in
+                    ran.withLock { $0.append(i) }
+                    if i == 0 { throw Boom(tag: 0) }
+                    if i == 1 { _ = try release.wait(timeout: Delay.bound) }
+                    return i
+                }
             }
         }
         release.set()
@@ -390,12 +396,16 @@ struct ThreadPoolExecutorTests {
         #expect(ran.withLock { $0.allSatisfy { $0 < 2 } })
     }
 
+    /// As above, the map's task runs on a pool of its own, so its cancellation is seen
+    /// while item 0 still holds the one worker.
     @Test func asyncMapOfACancelledTaskThrowsCancellationAndCancelsTheRest() async throws {
         let pool = try ThreadPoolExecutor(maxWorkers: 1)
+        let driver = try ThreadPoolExecutor(maxWorkers: 1)
+        defer { driver.shutdown(wait: false) }
         let started = Event()
         let release = Event()
         let ran = Mutex(0)
-        let task = Task {
+        let task = Task(executorPreference: driver) {
             try await pool.map(0..<3) { i -> Int in
                 ran.withLock { $0 += 1 }
                 started.set()
