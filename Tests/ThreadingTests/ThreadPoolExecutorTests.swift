@@ -396,11 +396,13 @@ struct ThreadPoolExecutorTests {
         #expect(ran.withLock { $0.allSatisfy { $0 < 2 } })
     }
 
-    /// As above, the map's task runs on a pool of its own, so its cancellation is seen
-    /// while item 0 still holds the one worker.
+    /// The map's task and the test's own waiting both run on a pool of their own, so the
+    /// cancellation is seen while item 0 still holds the one worker: with the test's body
+    /// on the cooperative pool, a CI run resumed it only after item 0's 30 s bound had
+    /// run out, and item 1 ran.
     @Test func asyncMapOfACancelledTaskThrowsCancellationAndCancelsTheRest() async throws {
         let pool = try ThreadPoolExecutor(maxWorkers: 1)
-        let driver = try ThreadPoolExecutor(maxWorkers: 1)
+        let driver = try ThreadPoolExecutor(maxWorkers: 2)
         defer { driver.shutdown(wait: false) }
         let started = Event()
         let release = Event()
@@ -413,9 +415,11 @@ struct ThreadPoolExecutorTests {
                 return i
             }
         }
-        try await started.wait()
-        task.cancel()
-        await #expect(throws: CancellationError.self) { try await task.value }
+        try await withTaskExecutorPreference(driver) {
+            try await started.wait()
+            task.cancel()
+            await #expect(throws: CancellationError.self) { try await task.value }
+        }
         release.set()
         pool.shutdown()
         #expect(ran.withLock { $0 } == 1, "the two queued items were cancelled")
