@@ -339,6 +339,50 @@ struct ThreadPoolExecutorStateTests {
         }
     }
 
+    /// One wake at a time: with a woken worker on its way, further queued work wakes
+    /// nobody else; the woken worker hands on when it takes its item.
+    @Test func oneWakeInFlightAtATime() {
+        var state = ThreadPoolState<Item, Int>(maxWorkers: 3)
+        // Three workers, all asleep (worker 0 spun first, then gave up).
+        for (index, worker) in [0, 1, 2].enumerated() {
+            guard case .startWorker(index) = state.submit(Item(id: 10 + index, isCancellable: true)) else {
+                Issue.record("expected worker \(index) to start")
+                return
+            }
+            guard case .run = state.next(worker) else {
+                Issue.record("expected work for worker \(worker)")
+                return
+            }
+        }
+        guard case .spin = state.next(0), case .sleep = state.next(1), case .sleep = state.next(2),
+            case .sleep = state.endSpin(0)
+        else {
+            Issue.record("expected every worker asleep")
+            return
+        }
+        guard case .wake(0) = state.submit(Item(id: 0, isCancellable: true)) else {
+            Issue.record("expected the last sleeper woken")
+            return
+        }
+        guard case .queued = state.submit(Item(id: 1, isCancellable: true)),
+            case .queued = state.submit(Item(id: 2, isCancellable: true))
+        else {
+            Issue.record("expected no second wake while one is in flight")
+            return
+        }
+        #expect(state.idleCount == 2)
+        // The woken worker takes item 0 and wakes the next sleeper for the rest.
+        guard case .run(let item, then: .wake(2)?) = state.next(0), item.id == 0 else {
+            Issue.record("expected item 0 and a hand-on wake")
+            return
+        }
+        // Worker 2 in turn takes item 1 and wakes worker 1 for item 2.
+        guard case .run(let second, then: .wake(1)?) = state.next(2), second.id == 1 else {
+            Issue.record("expected item 1 and the last wake")
+            return
+        }
+    }
+
     // MARK: PoolInbox (single-threaded)
 
     func item(_ future: Future<Int>) -> PoolItem {

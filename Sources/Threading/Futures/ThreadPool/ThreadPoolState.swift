@@ -113,6 +113,12 @@ struct ThreadPoolState<Item: PoolQueueItem, Sleeper> {
     /// Whether an idle worker is spinning on the queue. At most one: it will take the next
     /// item without being woken, so `submit` wakes nobody while it spins.
     private(set) var spinning = false
+    /// Whether a worker was woken and has not yet come back to look for work. While one
+    /// is on its way, more queued work waits for it rather than waking another: it hands
+    /// on when it takes an item (`handOn`), so the wakes follow the workers' pace, not the
+    /// submitter's. With many more workers than cores, the submitter otherwise made a wake
+    /// system call for nearly every submission (W1 with 64 workers on 2 cores).
+    private(set) var wakeInFlight = false
     /// The value of the inbox's gate word (written only by lock holders, as this state is).
     private(set) var gateOpen = false
     /// Workers started and not yet exited.
@@ -145,7 +151,12 @@ struct ThreadPoolState<Item: PoolQueueItem, Sleeper> {
     /// need an idle worker woken, or a new one while fewer than `maxWorkers` exist.
     private mutating func decideForQueued() -> SubmitAction {
         if spinning && queue.count == 1 { return .nudgeSpinner }
-        if let sleeper = idle.popLast() { return .wake(sleeper) }
+        if let sleeper = idle.last {
+            if wakeInFlight { return .queued }
+            idle.removeLast()
+            wakeInFlight = true
+            return .wake(sleeper)
+        }
         if workerCount < maxWorkers {
             workerCount += 1
             startedCount += 1
@@ -238,6 +249,7 @@ struct ThreadPoolState<Item: PoolQueueItem, Sleeper> {
 
     /// A worker looks for its next item; `sleeper` is how to wake it if it must park.
     mutating func next(_ sleeper: Sleeper) -> WorkerAction {
+        wakeInFlight = false
         if let item = queue.popFirst() { return .run(item, then: handOn()) }
         if phase == .running {
             if !spinning {
@@ -256,6 +268,7 @@ struct ThreadPoolState<Item: PoolQueueItem, Sleeper> {
     /// now — or else parks or exits as `next` would.
     mutating func endSpin(_ sleeper: Sleeper) -> WorkerAction {
         spinning = false
+        wakeInFlight = false
         if let item = queue.popFirst() { return .run(item, then: handOn()) }
         if phase == .running {
             idle.append(sleeper)
