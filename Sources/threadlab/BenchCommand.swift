@@ -25,6 +25,15 @@ struct BenchCommand: ParsableCommand {
     )
     var cluster = false
 
+    @Flag(
+        help:
+            "How the cost grows: W1, W3 and W5 at k = 1, 2, 4, 8, 16, 64 threads, as curves beside the peers'."
+    )
+    var scaling = false
+
+    @Option(help: "With --scaling: the thread counts, comma-separated (default 1,2,4,8,16,64).")
+    var ks: String?
+
     @Option(help: .hidden)
     var scale: Double = 1
 
@@ -40,7 +49,22 @@ struct BenchCommand: ParsableCommand {
             .filter { !$0.isEmpty && $0 != "none" }
     }
 
+    /// `--ks` as numbers; `nil` when absent or not a list of counts in 1…1024.
+    var kList: [Int]? {
+        guard let ks else { return ScalingWorkload.defaultKs }
+        let counts = ks.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !counts.isEmpty, counts.allSatisfy({ $0.map { (1...1024).contains($0) } ?? false }) else {
+            return nil
+        }
+        return counts.compactMap { $0 }
+    }
+
     func validate() throws {
+        if scaling && cluster {
+            throw ValidationError("--scaling and --cluster are separate runs; choose one")
+        }
+        if ks != nil && !scaling { throw ValidationError("--ks goes with --scaling") }
+        if kList == nil { throw ValidationError("--ks takes thread counts in 1…1024, comma-separated") }
         for peer in peerList where !BenchRunner.knownPeers.contains(peer) && !cluster {
             throw ValidationError("unknown peer '\(peer)'; choose from: python, java, none")
         }
@@ -62,6 +86,10 @@ struct BenchCommand: ParsableCommand {
             try runCluster()
             return
         }
+        if scaling {
+            try runScaling()
+            return
+        }
         let runner = BenchRunner(
             quick: quick, scale: scale, peers: peerList, context: LabContext(log: LabLog(quiet: true)),
             runs: rounds)
@@ -79,6 +107,23 @@ struct BenchCommand: ParsableCommand {
 }
 
 extension BenchCommand {
+    /// `--scaling`: the curves of W1, W3 and W5 over k.
+    func runScaling() throws {
+        let bench = ScalingBench(
+            quick: quick, scale: scale, peers: peerList, ks: kList ?? ScalingWorkload.defaultKs,
+            context: LabContext(log: LabLog(quiet: true)), runs: rounds)
+        let progress = Progress()
+        let report = bench.run { step, total, what in progress.show("[\(step)/\(total)] \(what)…") }
+        progress.finish()
+        print(report.table())
+        do {
+            if let json { try report.json().write(to: URL(fileURLWithPath: json)) }
+            if let html { try Data(report.html().utf8).write(to: URL(fileURLWithPath: html)) }
+        } catch {
+            throw ValidationError("cannot write the report: \(error.localizedDescription)")
+        }
+    }
+
     /// `--cluster`: `--peers python` (the default) runs every Python peer of D1–D4.
     func runCluster() throws {
         var peers = peerList.contains("python") ? ClusterBench.knownPeers : []

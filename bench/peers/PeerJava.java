@@ -1,8 +1,16 @@
 // The workloads of docs/WORKLOADS.md (W1-W10) with java.util.concurrent, for `threadlab bench`.
-// Run as a single-file program: java PeerJava.java [--quick] [--scale X] [--only W4,W5] [--n N]
+// Run as a single-file program:
+//   java PeerJava.java [--quick] [--scale X] [--only W4,W5] [--n N] [--runs R] [--scaling [--ks 1,2,4]]
 // Each workload prints one JSON line: {"id", "n", "value", "unit", "seconds", "ok"}; every
 // workload checks its result (a sum). W7 (process pool) and W10 (a GIL) have no
 // java.util.concurrent counterpart and are reported as such.
+// --scaling runs, instead of W1-W10, the scaling points of docs/WORKLOADS.md: W1 with a pool
+// of k workers, W3 with k producers and k consumers, W5 with k threads, for each k of --ks
+// (default 1,2,4,8,16,64), and prints one line per (workload, k), W1 first, then W3, then W5:
+// {"id", "k", "n", "value", "low", "high", "unit", "seconds", "ok", "note"}. N is the one each
+// has in W1-W10 (times --scale, at least k), split over the k threads of W3 and W5 (share =
+// N / k each); every (workload, k) gets a warm-up at N / 10 first; --only still picks among
+// W1, W3, W5.
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,6 +28,8 @@ public class PeerJava {
 
     interface Workload { Sample run(int n) throws Exception; }
 
+    interface Scaled { Sample run(int n, int k) throws Exception; }
+
     static final String[] IDS = {"W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "W9", "W10"};
     static final long[][] SIZES = {
         {100_000, 20_000}, {1_000_000, 100_000}, {1_000_000, 100_000}, {10_000_000, 1_000_000},
@@ -28,9 +38,9 @@ public class PeerJava {
 
     static double secondsSince(long start) { return (System.nanoTime() - start) / 1e9; }
 
-    static Sample w1(int n) throws Exception {
+    static Sample w1(int n, int k) throws Exception {
         long start = System.nanoTime();
-        ExecutorService pool = Executors.newFixedThreadPool(2);
+        ExecutorService pool = Executors.newFixedThreadPool(k);
         List<Future<Long>> futures = new ArrayList<>(n);
         for (int i = 0; i < n; i++) { final long v = i; futures.add(pool.submit(() -> v)); }
         long total = 0;
@@ -84,19 +94,26 @@ public class PeerJava {
 
     static long shared = 0;
 
-    static Sample w5(int n) throws Exception {
+    // k threads, each incrementing one counter share times under one lock.
+    static Sample contended(int share, int k) throws Exception {
         ReentrantLock lock = new ReentrantLock();
         shared = 0;
-        Runnable work = () -> { for (int i = 0; i < n; i++) { lock.lock(); try { shared++; } finally { lock.unlock(); } } };
-        Thread a = new Thread(work), b = new Thread(work);
+        Runnable work = () -> { for (int i = 0; i < share; i++) { lock.lock(); try { shared++; } finally { lock.unlock(); } } };
+        Thread[] threads = new Thread[k];
+        for (int j = 0; j < k; j++) threads[j] = new Thread(work);
         long start = System.nanoTime();
-        a.start(); b.start(); a.join(); b.join();
+        for (Thread t : threads) t.start();
+        for (Thread t : threads) t.join();
         double s = secondsSince(start);
+        long total = (long) share * k;
         lock.lock();
-        boolean ok = shared == 2L * n;
+        boolean ok = shared == total;
         lock.unlock();
-        return new Sample(2.0 * n / s, "increments/s", s, ok, null);
+        return new Sample(total / s, "increments/s", s, ok, null);
     }
+
+    // W1-W10's W5: 2 threads x n increments each.
+    static Sample w5(int n) throws Exception { return contended(n, 2); }
 
     static long cpu(long a, long b) { long s = 0; for (long i = a; i < b; i++) s += (i * i) % 7; return s; }
 
@@ -155,7 +172,7 @@ public class PeerJava {
 
     static Workload workload(String id) {
         switch (id) {
-            case "W1": return PeerJava::w1;
+            case "W1": return n -> w1(n, 2);
             case "W2": return n -> queue(n, 1, 1);
             case "W3": return n -> queue(n, 2, 2);
             case "W4": return PeerJava::w4;
@@ -167,12 +184,52 @@ public class PeerJava {
         }
     }
 
+    // --scaling: W1, W3 and W5 with k threads, N in all (W3, W5: N / k per thread).
+    static final String[] SCALING_IDS = {"W1", "W3", "W5"};
+    static final int[] SCALING_KS = {1, 2, 4, 8, 16, 64};
+
+    static Scaled scaled(String id) {
+        switch (id) {
+            case "W1": return PeerJava::w1;
+            case "W3": return (n, k) -> queue(n, k, k);
+            case "W5": return (n, k) -> contended(n / k, k);
+            default: return null;
+        }
+    }
+
+    static void runScaling(boolean quick, double scale, int fixedN, int runs, List<String> only, int[] ks)
+            throws Exception {
+        for (String id : SCALING_IDS) {
+            if (!only.isEmpty() && !only.contains(id)) continue;
+            Scaled w = scaled(id);
+            long[] size = SIZES[Arrays.asList(IDS).indexOf(id)];
+            for (int k : ks) {
+                int n = Math.max(k, fixedN > 0 ? fixedN : (int) Math.max(2, size[quick ? 1 : 0] * scale));
+                w.run(Math.max(k, n / 10), k); // warm-up
+                Sample[] samples = new Sample[runs];
+                double total = 0;
+                boolean ok = true;
+                for (int r = 0; r < runs; r++) { samples[r] = w.run(n, k); total += samples[r].seconds(); ok &= samples[r].ok(); }
+                Arrays.sort(samples, (x, y) -> Double.compare(x.value(), y.value()));
+                Sample median = samples[runs / 2];
+                System.out.println(String.format(Locale.ROOT,
+                    "{\"id\": \"%s\", \"k\": %d, \"n\": %d, \"value\": %s, \"low\": %s, \"high\": %s, \"unit\": \"%s\", \"seconds\": %s, \"ok\": %b, \"note\": %s}",
+                    id, k, n, Double.toString(median.value()), Double.toString(samples[0].value()),
+                    Double.toString(samples[runs - 1].value()), median.unit(), Double.toString(total), ok,
+                    json(median.note())));
+                System.out.flush();
+            }
+        }
+    }
+
     static String json(String s) { return s == null ? "null" : "\"" + s.replace("\"", "'") + "\""; }
 
     public static void main(String[] args) throws Exception {
         boolean quick = false;
         double scale = 1;
         int fixedN = 0, runs = 0;
+        boolean scaling = false;
+        int[] ks = SCALING_KS;
         List<String> only = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -180,11 +237,14 @@ public class PeerJava {
                 case "--scale": scale = Double.parseDouble(args[++i]); break;
                 case "--n": fixedN = Integer.parseInt(args[++i]); break;
                 case "--runs": runs = Integer.parseInt(args[++i]); break;
+                case "--scaling": scaling = true; break;
+                case "--ks": ks = Arrays.stream(args[++i].split(",")).filter(w -> !w.isEmpty()).mapToInt(Integer::parseInt).toArray(); break;
                 case "--only": for (String w : args[++i].split(",")) if (!w.isEmpty()) only.add(w); break;
                 default: System.err.println("unknown argument " + args[i]); System.exit(2);
             }
         }
         if (runs == 0) runs = quick ? 1 : 3;
+        if (scaling) { runScaling(quick, scale, fixedN, runs, only, ks); return; }
         for (int k = 0; k < IDS.length; k++) {
             String id = IDS[k];
             if (!only.isEmpty() && !only.contains(id)) continue;

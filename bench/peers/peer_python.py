@@ -6,7 +6,15 @@ Every workload checks its result (a sum), so nothing is optimised away. CPython 
 smaller N than Swift where the full N would take minutes; the figures are rates, so
 they stay comparable, and the line says which N was used.
 
-usage: peer_python.py [--quick] [--scale X] [--only W6,W10] [--n N]
+--scaling runs, instead of W1-W10, the scaling points of docs/WORKLOADS.md: W1 with a
+pool of k workers, W3 with k producers and k consumers, W5 with k threads, for each k of
+--ks (default 1,2,4,8,16,64), and prints one line per (workload, k), W1 first, then W3,
+then W5: {"id", "k", "n", "value", "low", "high", "unit", "seconds", "ok", "note"}. N is
+the one each of them has in W1-W10 (times --scale, at least k), split over the k threads
+of W3 and W5 (share = N // k each); --only still picks among W1, W3, W5.
+
+usage: peer_python.py [--quick] [--scale X] [--only W6,W10] [--n N] [--runs R]
+                      [--scaling [--ks 1,2,4]]
 """
 import argparse
 import json
@@ -47,9 +55,9 @@ def identity(i):
     return i
 
 
-def w1(n):
+def w1(n, k=2):
     start = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=k) as pool:
         futures = [pool.submit(identity, i) for i in range(n)]
         total = sum(f.result() for f in futures)
     elapsed = time.perf_counter() - start
@@ -95,8 +103,8 @@ def w2(n):
     return run_queue(n, 1, 1)
 
 
-def w3(n):
-    return run_queue(n, 2, 2)
+def w3(n, k=2):
+    return run_queue(n, k, k)
 
 
 def w4(n):
@@ -111,23 +119,35 @@ def w4(n):
     return elapsed / n * 1e9, "ns/pair", elapsed, counter == n
 
 
-def w5(n):
+def contended(share, k):
+    """k threads, each incrementing one counter share times under one lock."""
     lock = threading.Lock()
     box = [0]
 
     def work():
-        for _ in range(n):
+        for _ in range(share):
             with lock:
                 box[0] += 1
 
-    threads = [threading.Thread(target=work) for _ in range(2)]
+    threads = [threading.Thread(target=work) for _ in range(k)]
     start = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - start
-    return 2 * n / elapsed, "increments/s", elapsed, box[0] == 2 * n
+    total = share * k
+    return total / elapsed, "increments/s", elapsed, box[0] == total
+
+
+def w5(n):
+    # W1-W10's W5: 2 threads x n increments each.
+    return contended(n, 2)
+
+
+def w5_scaling(n, k):
+    # The scaling W5: n increments in all, n // k per thread.
+    return contended(n // k, k)
 
 
 def cpu(a, b):
@@ -241,6 +261,29 @@ def w9(n):
 
 WORKLOADS = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6, "W7": w7, "W8": w8, "W9": w9, "W10": w10}
 
+# --scaling: workload(n, k). N is the W1-W10 one from SIZES, not reduced: a full run (18
+# points x 3 rounds) took 53 s on CPython 3.13 on 2 cores, W1 most of it (about 37 s).
+SCALING = {"W1": w1, "W3": w3, "W5": w5_scaling}
+SCALING_KS = (1, 2, 4, 8, 16, 64)
+
+
+def run_scaling(args, runs):
+    ks = [int(k) for k in args.ks.split(",") if k] if args.ks else list(SCALING_KS)
+    only = [w for w in args.only.split(",") if w]
+    for wid in SCALING:  # always W1, W3, W5 in that order
+        if only and wid not in only:
+            continue
+        full, quick = SIZES[wid]
+        for k in ks:
+            n = max(k, args.n or max(2, int((quick if args.quick else full) * args.scale)))
+            samples = [SCALING[wid](n, k) for _ in range(runs)]
+            values = [s[0] for s in samples]
+            line = {"id": wid, "k": k, "n": n, "value": statistics.median(values),
+                    "low": min(values), "high": max(values), "unit": samples[0][1],
+                    "seconds": sum(s[2] for s in samples), "ok": all(s[3] for s in samples),
+                    "note": None}
+            print(json.dumps(line), flush=True)
+
 
 def main():
     # A parent may hand down a blocked signal mask (threads of a test runner do); the
@@ -252,9 +295,13 @@ def main():
     parser.add_argument("--only", default="")
     parser.add_argument("--n", type=int, default=0)
     parser.add_argument("--runs", type=int, default=0)
+    parser.add_argument("--scaling", action="store_true")
+    parser.add_argument("--ks", default="")
     args = parser.parse_args()
     ids = [w for w in args.only.split(",") if w] or list(WORKLOADS)
     runs = args.runs or (1 if args.quick else 3)
+    if args.scaling:
+        return run_scaling(args, runs)
     for wid in ids:
         full, quick = SIZES[wid]
         n = args.n or max(2, int((quick if args.quick else full) * args.scale))

@@ -92,24 +92,10 @@ package struct BenchRunner: Sendable {
         }
         var arguments = ["--scale", String(scale), "--runs", String(runs)]
         if quick { arguments.append("--quick") }
-        let program: String
-        switch peer {
-        case "python":
-            guard let python = ChildProcess.which("python3") else {
-                return missing("python3 not on the PATH")
-            }
-            program = python
-            arguments.insert("\(directory)/peer_python.py", at: 0)
-        case "java":
-            guard let java = ChildProcess.which("java") else { return missing("java not on the PATH") }
-            program = java
-            arguments.insert("\(directory)/PeerJava.java", at: 0)
-        default:
-            return missing("unknown peer")
-        }
         do {
+            let (program, first) = try PeerPrograms.command(peer, in: directory)
             let lines = try PeerPrograms.run(
-                program, arguments, timeout: quick ? .seconds(120) : .seconds(900))
+                program, first + arguments, timeout: quick ? .seconds(120) : .seconds(900))
             return Workload.all.map { workload in
                 guard let line = lines.first(where: { $0.id == workload.id }) else {
                     return BenchFigure(

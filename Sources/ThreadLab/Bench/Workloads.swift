@@ -23,18 +23,26 @@ enum Workloads {
 
     /// W5: 2 threads × n increments of one counter under one lock.
     static func lockContended(_ n: Int) throws -> Sample {
+        try lockContended(total: 2 * n, threads: 2)
+    }
+
+    /// `threads` threads share `total` increments (`total / threads` each) of one counter
+    /// under one lock: W5, and its scaling curve.
+    static func lockContended(total: Int, threads count: Int) throws -> Sample {
         let lock = Lock(name: "W5")
         let counter = LockedCounter()
+        let share = total / count
         let (_, elapsed) = try LabClock.measure {
-            let threads = (0..<2).map { _ in
-                OSThread { for _ in 0..<n { lock.withLock { counter.value &+= 1 } } }
+            let threads = (0..<count).map { _ in
+                OSThread { for _ in 0..<share { lock.withLock { counter.value &+= 1 } } }
             }
             for thread in threads { try thread.start() }
             for thread in threads { try thread.join() }
         }
         let seconds = LabClock.seconds(elapsed)
-        let total = lock.withLock { counter.value }
-        return Sample(value: Double(2 * n) / seconds, seconds: seconds, ok: total == 2 * n, note: nil)
+        let done = share * count
+        let counted = lock.withLock { counter.value }
+        return Sample(value: Double(done) / seconds, seconds: seconds, ok: counted == done, note: nil)
     }
 
     /// W6: T1 (one thread), T2 (two threads on halves), P2 (two worker processes of a

@@ -28,6 +28,8 @@ package enum PeerPrograms {
     /// One line of a peer's output: `{"id": "W4", "n": …, "value": …, "unit": "…", …}`.
     package struct Figure: Sendable, Codable, Equatable {
         package var id: String
+        /// The thread count of a `--scaling` line.
+        package var k: Int?
         package var n: Int
         package var value: Double
         /// The smallest and largest figure over the runs (absent from older peer programs).
@@ -37,6 +39,25 @@ package enum PeerPrograms {
         package var seconds: Double?
         package var ok: Bool?
         package var note: String?
+    }
+
+    /// The program and its first arguments that run `peer`'s benchmark program from
+    /// `directory`; throws, saying why, when its tool is missing or the peer is unknown.
+    package static func command(_ peer: String, in directory: String) throws -> (String, [String]) {
+        switch peer {
+        case "python":
+            guard let python = ChildProcess.which("python3") else {
+                throw PeerError.failed("python3 not on the PATH")
+            }
+            return (python, ["\(directory)/peer_python.py"])
+        case "java":
+            guard let java = ChildProcess.which("java") else {
+                throw PeerError.failed("java not on the PATH")
+            }
+            return (java, ["\(directory)/PeerJava.java"])
+        default:
+            throw PeerError.failed("unknown peer")
+        }
     }
 
     /// Runs `program` with `arguments` and parses every JSON line it prints; gives up on a
