@@ -19,6 +19,7 @@ usage: peer_python.py [--quick] [--scale X] [--only W6,W10] [--n N] [--runs R]
 import argparse
 import json
 import multiprocessing
+import platform
 import queue
 import signal
 import statistics
@@ -313,6 +314,9 @@ def main():
             note = ", ".join(f"{k} {v:.3g}" for k, v in chosen[4].items())
             if wid == "W6":
                 note += " (P2 on a started spawn pool)"
+        if wid == "W1":
+            # Which interpreter ran: `python3` on the PATH (under pyenv, PYENV_VERSION picks it).
+            note = f"CPython {platform.python_version()}"
         values = [s[0] for s in samples]
         emit(wid, n, value, chosen[1], sum(s[2] for s in samples), all(s[3] for s in samples), note,
              low=min(values), high=max(values))
