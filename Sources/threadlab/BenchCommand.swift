@@ -96,10 +96,15 @@ struct BenchCommand: ParsableCommand {
         let progress = Progress()
         let report = runner.run { step, total, what in progress.show("[\(step)/\(total)] \(what)…") }
         progress.finish()
-        print(report.table())
+        try show(table: report.table(), json: report.json, html: report.html)
+    }
+
+    /// Prints a report's table, then writes its JSON and HTML where `--json` and `--html` ask.
+    func show(table: String, json makeJSON: () throws -> Data, html makeHTML: () -> String) throws {
+        print(table)
         do {
-            if let json { try report.json().write(to: URL(fileURLWithPath: json)) }
-            if let html { try Data(report.html().utf8).write(to: URL(fileURLWithPath: html)) }
+            if let json { try makeJSON().write(to: URL(fileURLWithPath: json)) }
+            if let html { try Data(makeHTML().utf8).write(to: URL(fileURLWithPath: html)) }
         } catch {
             throw ValidationError("cannot write the report: \(error.localizedDescription)")
         }
@@ -115,13 +120,7 @@ extension BenchCommand {
         let progress = Progress()
         let report = bench.run { step, total, what in progress.show("[\(step)/\(total)] \(what)…") }
         progress.finish()
-        print(report.table())
-        do {
-            if let json { try report.json().write(to: URL(fileURLWithPath: json)) }
-            if let html { try Data(report.html().utf8).write(to: URL(fileURLWithPath: html)) }
-        } catch {
-            throw ValidationError("cannot write the report: \(error.localizedDescription)")
-        }
+        try show(table: report.table(), json: report.json, html: report.html)
     }
 
     /// `--cluster`: `--peers python` (the default) runs every Python peer of D1–D4.
