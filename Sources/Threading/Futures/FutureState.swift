@@ -32,7 +32,7 @@ enum FutureOutcome<Value: Sendable>: Sendable {
 /// never allocates it.
 @usableFromInline
 final class FutureListeners<Value: Sendable>: @unchecked Sendable {
-    // Only touched under the lock of the owning future's `FutureState`, or after being
+    // Only touched under the owning future's lock (`Future.withState`), or after being
     // moved out of it by the thread that ended the future.
     var waiters = WaitList<Waiter>()
     // id 0 marks a user's `addDoneCallback`, which is never removed; observers from
