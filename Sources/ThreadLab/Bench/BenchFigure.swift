@@ -21,3 +21,19 @@ package struct BenchFigure: Sendable, Codable, Equatable {
     /// The part of the package the workload needs, when it is not built yet.
     package var requires: String?
 }
+
+extension BenchFigure {
+    /// This package's figure from its rounds: the median round's value and note, the
+    /// smallest and largest value as the spread, the rounds' total time, and whether every
+    /// round's check held.
+    static func ours(
+        _ samples: [Workload.WorkloadSample], id: String, n: Int, unit: String
+    ) -> BenchFigure {
+        let sorted = samples.sorted { $0.value < $1.value }
+        let median = sorted[sorted.count / 2]
+        return BenchFigure(
+            implementation: "swift", id: id, n: n, value: median.value, low: sorted.first?.value,
+            high: sorted.last?.value, unit: unit, seconds: samples.reduce(0) { $0 + $1.seconds },
+            ok: samples.allSatisfy(\.ok), note: median.note)
+    }
+}

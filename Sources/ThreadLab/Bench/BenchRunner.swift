@@ -71,12 +71,7 @@ package struct BenchRunner: Sendable {
         do {
             var samples: [Workload.WorkloadSample] = []
             for _ in 0..<max(1, runs) { samples.append(try workload.measure(n, context)) }
-            let sorted = samples.sorted { $0.value < $1.value }
-            let median = sorted[sorted.count / 2]
-            return BenchFigure(
-                implementation: "swift", id: workload.id, n: n, value: median.value, low: sorted.first?.value,
-                high: sorted.last?.value, unit: workload.unit, seconds: samples.reduce(0) { $0 + $1.seconds },
-                ok: samples.allSatisfy(\.ok), note: median.note)
+            return .ours(samples, id: workload.id, n: n, unit: workload.unit)
         } catch {
             return BenchFigure(implementation: "swift", id: workload.id, note: "failed: \(error)")
         }

@@ -68,11 +68,7 @@ package struct ScalingBench: Sendable {
         do {
             var samples: [Workload.WorkloadSample] = []
             for _ in 0..<max(1, runs ?? 3) { samples.append(try workload.measure(n, k)) }
-            let sorted = samples.sorted { $0.value < $1.value }
-            return BenchFigure(
-                implementation: "swift", id: workload.id, n: n, value: sorted[sorted.count / 2].value,
-                low: sorted.first?.value, high: sorted.last?.value, unit: workload.unit,
-                seconds: samples.reduce(0) { $0 + $1.seconds }, ok: samples.allSatisfy(\.ok))
+            return .ours(samples, id: workload.id, n: n, unit: workload.unit)
         } catch {
             return BenchFigure(implementation: "swift", id: workload.id, note: "failed: \(error)")
         }
