@@ -29,9 +29,17 @@ public final class Future<Value: Sendable>: @unchecked Sendable, Hashable {
     // generic class's deinit is never specialised, and destroying a
     // `Mutex<FutureState<Value>>` there looked up two generic metadata records per future
     // (`swift_getGenericMetadata`), most of the 130-250 ns each future took to free, a
-    // third to a half of W1's wall time.
+    // third to a half of W1's wall time. For the same reason the state's layout does not
+    // depend on `Value` (see `FutureValueSlot`).
     @usableFromInline let lock = Mutex<Void>(())
     @usableFromInline @exclusivity(unchecked) var _state: FutureState<Value>
+
+    deinit {
+        // Nobody else holds the future, so no lock. The slot does not destroy its value.
+        // Not a method of the state: that would take `FutureState<Value>`'s metadata,
+        // the look-up this layout avoids.
+        if case .succeeded = _state.phase { _state.value.destroy(as: Value.self) }
+    }
 
     /// Runs `body` on the state under the lock (see `withHandoff` for ThreadSanitizer).
     @inlinable @inline(__always)

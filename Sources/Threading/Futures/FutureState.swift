@@ -48,7 +48,7 @@ final class FutureListeners<Value: Sendable>: @unchecked Sendable {
 ///
 /// Transitions (Python's PENDING → RUNNING → FINISHED, or PENDING → CANCELLED):
 /// ```
-/// pending ──setRunning──▶ running ──complete──▶ finished
+/// pending ──setRunning──▶ running ──complete──▶ finished (succeeded or failed)
 ///    │ └────────────────complete──────────────────▲
 ///    └──cancel──▶ cancelled
 /// ```
@@ -59,16 +59,13 @@ final class FutureListeners<Value: Sendable>: @unchecked Sendable {
 /// The hot path of a pool — take the work, record the outcome, read it — is inlinable,
 /// so client code specialises it for the value type; anything involving listeners goes
 /// through the out-of-line slow path.
+///
+/// No field's layout depends on `Value` (a succeeded value sits in a `FutureValueSlot`), so
+/// `Future`'s deinit, never specialised, destroys the state without a generic metadata
+/// look-up. The price: the owner destroys a succeeded value before the state goes away, and the
+/// state is never copied while it holds a value.
 @usableFromInline
 struct FutureState<Value: Sendable>: Sendable {
-    @usableFromInline
-    enum Phase: Sendable {
-        case pending
-        case running
-        case cancelled
-        case finished(FutureOutcome<Value>)
-    }
-
     @usableFromInline
     enum CancelAction: Sendable {
         /// The future is now cancelled: wake and call these.
@@ -97,7 +94,9 @@ struct FutureState<Value: Sendable>: Sendable {
         case invalid
     }
 
-    @usableFromInline var phase: Phase = .pending
+    @usableFromInline var phase: FuturePhase = .pending
+    /// The value while the phase is `succeeded`; the owner destroys it (`Future.deinit`).
+    @usableFromInline var value = FutureValueSlot()
     /// The work a pool will run, until a worker takes it (or the future is cancelled).
     @usableFromInline var work: (@Sendable () throws -> Value)?
     @usableFromInline var listeners: FutureListeners<Value>?
@@ -111,20 +110,38 @@ struct FutureState<Value: Sendable>: Sendable {
     }
 
     /// The outcome once final; `nil` while pending or running.
+    // A mutating getter: read through the future's `inout` access, a borrowing one made
+    // the caller copy the whole state first (retaining every reference in it).
     @inlinable
     var outcome: FutureOutcome<Value>? {
-        switch phase {
-        case .pending, .running: nil
-        case .cancelled: .cancelled
-        case .finished(let outcome): outcome
+        mutating get {
+            switch phase {
+            case .pending, .running: nil
+            case .cancelled: .cancelled
+            case .succeeded: .success(value.load(as: Value.self))
+            case .failed(let error): .failure(error)
+            }
         }
+    }
+
+    /// Ends the phase `pending` or `running` with `outcome`.
+    @inlinable
+    mutating func finish(_ outcome: FutureOutcome<Value>) {
+        switch outcome {
+        case .success(let result):
+            value.store(result)
+            phase = .succeeded
+        case .failure(let error): phase = .failed(error)
+        case .cancelled: phase = .cancelled
+        }
+        work = nil
     }
 
     @inlinable
     var isDone: Bool {
         switch phase {
         case .pending, .running: false
-        case .cancelled, .finished: true
+        case .cancelled, .succeeded, .failed: true
         }
     }
 
@@ -163,7 +180,7 @@ struct FutureState<Value: Sendable>: Sendable {
             work = nil
             return .cancelled(takeListeners())
         case .cancelled: return .alreadyCancelled
-        case .running, .finished: return .refused
+        case .running, .succeeded, .failed: return .refused
         }
     }
 
@@ -176,7 +193,7 @@ struct FutureState<Value: Sendable>: Sendable {
             work = nil
             return .run
         case .cancelled: return .cancelled
-        case .running, .finished: return .invalid
+        case .running, .succeeded, .failed: return .invalid
         }
     }
 
@@ -196,10 +213,9 @@ struct FutureState<Value: Sendable>: Sendable {
         guard listeners == nil else { return false }
         switch phase {
         case .pending, .running:
-            phase = .finished(outcome)
-            work = nil
+            finish(outcome)
             return true
-        case .cancelled, .finished: return false
+        case .cancelled, .succeeded, .failed: return false
         }
     }
 
@@ -207,10 +223,9 @@ struct FutureState<Value: Sendable>: Sendable {
     mutating func complete(_ outcome: FutureOutcome<Value>) -> CompleteAction {
         switch phase {
         case .pending, .running:
-            phase = .finished(outcome)
-            work = nil
+            finish(outcome)
             return .completed(takeListeners())
-        case .cancelled, .finished: return .invalid
+        case .cancelled, .succeeded, .failed: return .invalid
         }
     }
 
