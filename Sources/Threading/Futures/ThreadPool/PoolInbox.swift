@@ -68,13 +68,17 @@ final class PoolInbox: @unchecked Sendable {
         /// and decide (`ThreadPoolState.published`).
         case mustDecide
         /// The inbox is full, or the pool closed while the item was being published:
-        /// nothing was published; the caller submits through the lock.
-        case full
+        /// nothing was published; the caller submits the item handed back through the lock.
+        case full(PoolItem)
     }
 
     /// Publishes `item` unless the inbox is full, and says whether the caller must decide.
+    ///
+    /// Takes the item rather than copying it: a copy retained the future, and the
+    /// submission released its own a moment later, two atomic operations per task on the
+    /// future's reference count.
     @inlinable
-    func publish(_ item: PoolItem) -> Publication {
+    func publish(_ item: consuming PoolItem) -> Publication {
         var position = words[Self.enqueueWord].load(ordering: .relaxed)
         while true {
             let cell = positions.cell(of: position)
@@ -87,7 +91,7 @@ final class PoolInbox: @unchecked Sendable {
                     position = seen
                     continue
                 }
-                slots.item(cell).pointee = item
+                slots.item(cell).pointee = consume item
                 guard
                     slots.sequence(cell).pointee.compareExchange(
                         expected: RingPositions.free(for: position),
@@ -97,12 +101,11 @@ final class PoolInbox: @unchecked Sendable {
                 else {
                     // A closing pool abandoned the cell while it was being filled (see
                     // `drainAll`): the item was never published; take it back.
-                    releaseAbandoned(cell)
-                    return .full
+                    return .full(takeAbandoned(cell))
                 }
                 return words[Self.gateWord].load(ordering: .sequentiallyConsistent) == 1 ? .done : .mustDecide
             case .full:
-                return .full
+                return .full(item)
             case .behind:
                 position = words[Self.enqueueWord].load(ordering: .relaxed)
             }
@@ -110,9 +113,8 @@ final class PoolInbox: @unchecked Sendable {
     }
 
     @usableFromInline
-    func releaseAbandoned(_ cell: Int) {
-        let dropped = slots.item(cell).pointee.take()
-        _ = consume dropped
+    func takeAbandoned(_ cell: Int) -> PoolItem {
+        slots.item(cell).pointee.take().unsafelyUnwrapped
     }
 
     // MARK: Under the pool's lock

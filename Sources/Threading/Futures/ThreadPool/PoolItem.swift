@@ -36,11 +36,23 @@ struct PoolItem: PoolQueueItem, Sendable {
         kind = .job(job, executor)
     }
 
-    /// Whether both are the same submitted future (jobs never match): how a submission
-    /// finds its own item again.
+    /// The submitted future's identity (`nil` for a job): how a submission finds its own
+    /// item again after handing the item itself to the inbox.
+    @inlinable
+    var futureIdentity: ObjectIdentifier? {
+        guard case .future(let future, _) = kind else { return nil }
+        return ObjectIdentifier(future)
+    }
+
+    /// Whether this is the submitted future `identity` (jobs never match).
+    func isFuture(_ identity: ObjectIdentifier?) -> Bool {
+        guard let identity, case .future(let future, _) = kind else { return false }
+        return ObjectIdentifier(future) == identity
+    }
+
+    /// Whether both are the same submitted future (jobs never match).
     func isSameFuture(as other: PoolItem) -> Bool {
-        guard case .future(let mine, _) = kind, case .future(let theirs, _) = other.kind else { return false }
-        return mine === theirs
+        isFuture(other.futureIdentity)
     }
 
     /// A job must run (its task would hang otherwise); a future may be cancelled or failed.

@@ -58,17 +58,18 @@ final class ThreadPoolCore: @unchecked Sendable {
     /// Publishes to the inbox without the lock; takes the lock only when the gate was
     /// closed (someone may need waking or starting) or the inbox is full.
     @usableFromInline
-    func submit(_ item: PoolItem) throws(ExecutorError) {
+    func submit(_ item: consuming PoolItem) throws(ExecutorError) {
         let action: State.SubmitAction
         let extra: State.SubmitAction?
+        let mine = item.futureIdentity
         switch inbox.publish(item) {
         case .done: return
         case .mustDecide:
             // Once closed, settle the whole inbox: a put still filling a cell ahead of this
             // item would otherwise keep it from being drained, and it must be found.
             (action, extra) = locked(
-                closes: { $0.phase != .running }, body: { $0.published(matching: item.isSameFuture(as:)) })
-        case .full: (action, extra) = locked { $0.submit(item) }
+                closes: { $0.phase != .running }, body: { $0.published(matching: { $0.isFuture(mine) }) })
+        case .full(let item): (action, extra) = locked { $0.submit(item) }
         }
         follow(extra)
         switch action {
