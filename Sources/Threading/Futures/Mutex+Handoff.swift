@@ -6,7 +6,7 @@ extension Mutex where Value: ~Copyable {
     /// sections: Swift's `Mutex` on Linux hands a contended lock over inside the kernel
     /// (priority-inheritance futex), which TSan cannot see, so it reports the protected
     /// state as racing. `owner` is any address unique to this lock (its owning object).
-    /// Without TSan the annotations are two empty calls.
+    /// Without TSan the annotations are two tests of a null symbol.
     @inlinable
     @inline(__always)
     package borrowing func withHandoff<Result>(
