@@ -7,7 +7,7 @@ import CThreadingShims
 /// serves as a binary semaphore. Not fair: a thread that arrives while the lock is free
 /// may take it before a sleeping waiter, which keeps contended throughput high.
 ///
-/// - Blocking: `acquire()` sleeps in the kernel (a futex) after a short bounded spin, and
+/// - Blocking: `acquire()` of a held lock sleeps in the kernel (a futex) at once, and
 ///   is woken by a `release()`.
 /// - Happens-before: everything a thread did before `release()` is visible to the thread
 ///   whose `acquire` takes the lock next.

@@ -7,7 +7,7 @@ import Synchronization
 /// it: a release from any other thread, or of a free `RLock`, throws `.notOwner`. Not fair:
 /// a thread that arrives while the lock is free may take it before a sleeping waiter.
 ///
-/// - Blocking: `acquire()` sleeps in the kernel (a futex) after a short bounded spin, and
+/// - Blocking: `acquire()` of a held lock sleeps in the kernel (a futex) at once, and
 ///   is woken by the owner's last `release()`.
 /// - Ends: `acquire()` returns holding the lock; `acquire(timeout:)` returns `false` when
 ///   the time ran out (a result, not an error); `tryAcquire()` never blocks.
