@@ -278,7 +278,7 @@ public class PeerJava {
             Workload w = workload(id);
             if (w == null) continue;
             int n = fixedN > 0 ? fixedN : (int) Math.max(2, SIZES[k][quick ? 1 : 0] * scale);
-            w.run(Math.max(2, n / 10)); // warm-up
+            w.run(quick ? Math.max(2, n / 10) : n); // warm-up: a full-size run, so the JIT has compiled what the timed runs use
             Sample[] samples = new Sample[runs];
             double total = 0;
             boolean ok = true;
