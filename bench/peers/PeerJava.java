@@ -6,7 +6,9 @@
 // java.util.concurrent counterpart and are reported as such. W1 runs twice per round, with
 // ExecutorService.submit + Future.get and with CompletableFuture.supplyAsync + join on the
 // same kind of pool, and reports the faster (both figures in its note); its --scaling
-// points use submit + Future.get.
+// points use submit + Future.get. Before its timed rounds each workload runs once untimed at
+// full size (a tenth with --quick), so the JIT has compiled what the rounds use: with a
+// tenth-size warm-up W1 read 2.7-4.0 M tasks/s, with a full-size one 4.6-5.8 M.
 // --scaling runs, instead of W1-W10, the scaling points of docs/WORKLOADS.md: W1 with a pool
 // of k workers, W3 with k producers and k consumers, W5 with k threads, for each k of --ks
 // (default 1,2,4,8,16,64), and prints one line per (workload, k), W1 first, then W3, then W5:
