@@ -58,6 +58,8 @@ struct PoolState {
 
     /// `pages`: one per worker slot.
     init(window: Int, maxTasksPerChild: Int?, pages: [SharedPage]) {
+        // `window` is the constant `ProcessPoolExecutor.window`: no caller's argument reaches
+        // this trap, which guards the constant against a later edit.
         precondition(window <= SharedLayout.cellCount, "a job in flight needs a cell of its own")
         slots = pages.map { Slot(page: $0) }
         self.window = window

@@ -50,11 +50,6 @@ struct PoolItem: PoolQueueItem, Sendable {
         return ObjectIdentifier(future) == identity
     }
 
-    /// Whether both are the same submitted future (jobs never match).
-    func isSameFuture(as other: PoolItem) -> Bool {
-        isFuture(other.futureIdentity)
-    }
-
     /// A job must run (its task would hang otherwise); a future may be cancelled or failed.
     var isCancellable: Bool {
         if case .job = kind { return false }
