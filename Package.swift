@@ -102,7 +102,7 @@ let package = Package(
         // What the test targets share: delays, bounded waits, threads, child programs.
         .target(
             name: "ThreadingTestSupport",
-            dependencies: ["Threading"],
+            dependencies: ["Threading", "CThreadingShims"],
             path: "Tests/ThreadingTestSupport",
             swiftSettings: strict
         ),

@@ -53,6 +53,15 @@ int cthreading_futex_wake(cthreading_word_t *w, int count) {
 
 int64_t cthreading_gettid(void) { return (int64_t)syscall(SYS_gettid); }
 
+int cthreading_pidfd_open(int pid) {
+#ifdef SYS_pidfd_open
+    long rc = syscall(SYS_pidfd_open, pid, 0);
+#else
+    long rc = syscall(434, pid, 0);  // pidfd_open's number on x86-64 and arm64
+#endif
+    return rc < 0 ? -errno : (int)rc;
+}
+
 int cthreading_set_parent_death_signal(int sig) {
     return prctl(PR_SET_PDEATHSIG, (unsigned long)sig, 0, 0, 0) == -1 ? -errno : 0;
 }

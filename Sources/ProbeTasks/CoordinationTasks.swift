@@ -9,15 +9,20 @@ struct BlockAndReport: ProcessTask {
     var path: String
     var milliseconds: Int
     func run() -> Int32 {
-        let fd = open(path, O_WRONLY)
-        if fd >= 0 {
-            var line = "\(getpid())\n"
-            line.withUTF8 { _ = write(fd, $0.baseAddress, $0.count) }
-            close(fd)
-        }
+        Self.report(to: path)
         // Simulated work, as in `SleepTask`.
         usleep(UInt32(milliseconds) * 1000)
         return getpid()
+    }
+
+    /// Writes this process's pid into the FIFO at `path`; blocks until the test opens
+    /// its end, and does nothing when the FIFO is gone.
+    static func report(to path: String) {
+        let fd = open(path, O_WRONLY)
+        guard fd >= 0 else { return }
+        var line = "\(getpid())\n"
+        line.withUTF8 { _ = write(fd, $0.baseAddress, $0.count) }
+        close(fd)
     }
 }
 
@@ -61,6 +66,9 @@ struct AppendTask: ProcessTask {
     static var taskName: String { "probe.AppendTask" }
     var path: String
     var index: Int
+    /// A FIFO to write the pid into after the append, as `BlockAndReport` does; a missing
+    /// one is skipped.
+    var reportPath: String? = nil
     func run() -> Int {
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         if fd >= 0 {
@@ -68,6 +76,7 @@ struct AppendTask: ProcessTask {
             _ = write(fd, &byte, 1)
             close(fd)
         }
+        if let reportPath { BlockAndReport.report(to: reportPath) }
         return index
     }
 }

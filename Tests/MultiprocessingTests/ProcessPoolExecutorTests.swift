@@ -156,9 +156,8 @@ struct ProcessPoolExecutorTests {
         try creator.join()
         let (pool, pids) = try #require(made.value)
         defer { pool.shutdown() }
-        // Had the creator spawned them, its exit would have killed them by now.
-        usleep(UInt32(Delay.settle.components.attoseconds / 1_000_000_000_000))
-        #expect(pids.allSatisfy { !processHasEnded($0) })
+        // Had the creator spawned them, its exit would kill them: none ends for a while.
+        #expect(!waitUntilEnded(pids, any: true, within: Delay.settle))
         #expect(pool.workerProcessIDs.sorted() == pids)
         #expect(try pool.map((0..<100).map { AddOne(x: $0) }) == Array(1...100))
     }

@@ -62,38 +62,3 @@ func processHasEnded(_ pid: Int32) -> Bool {
     let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).prefix(1)
     return state == "Z" || state == "X"
 }
-
-/// Waits (bounded) until every pid has ended. Another process's end cannot be waited for
-/// without `pidfd`, so this checks every 10 ms; the bound keeps it from hanging.
-func waitUntilEnded(_ pids: [Int32], within bound: Duration = Delay.bound) -> Bool {
-    let deadline = ContinuousClock.now + bound
-    while ContinuousClock.now < deadline {
-        if pids.allSatisfy(processHasEnded) { return true }
-        usleep(10_000)
-    }
-    return pids.allSatisfy(processHasEnded)
-}
-
-/// A FIFO in a fresh temporary directory; `BlockAndReport` writes its pid into it.
-struct Fifo {
-    let path: String
-
-    init() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "mp-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        path = directory.appendingPathComponent("fifo").path
-        guard mkfifo(path, 0o600) == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
-    }
-
-    /// Blocks until a task opened the FIFO and wrote its pid.
-    func readPID() -> Int32? {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var byte: UInt8 = 0
-        while read(fd, &byte, 1) == 1, byte != UInt8(ascii: "\n") { bytes.append(byte) }
-        return Int32(String(decoding: bytes, as: UTF8.self))
-    }
-}

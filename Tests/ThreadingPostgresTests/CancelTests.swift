@@ -31,10 +31,10 @@ struct CancelTests {
         let executor = try PostgresExecutor(url: url, tasks: probeTasks, settings: .testing)
         let worker = try RunningWorker(
             PostgresWorker(url: url, tasks: probeTasks, concurrency: 1, settings: .testing))
-        let future = try executor.submit(SleepTask(milliseconds: 300))
-        waitUntil("the job runs") {
-            (try? TestDatabase.query(url, "SELECT state FROM swift_threading_jobs")) == ["running"]
-        }
+        let started = try Fifo()
+        defer { started.remove() }
+        let future = try executor.submit(BlockAndReport(path: started.path, milliseconds: 300))
+        #expect(started.readPID() == getpid(), "the job runs")
         #expect(!future.cancel())
         #expect(try future.result(timeout: Delay.bound) == getpid())
         try worker.finish()

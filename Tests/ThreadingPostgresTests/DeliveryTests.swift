@@ -36,15 +36,18 @@ struct DeliveryTests {
         let done = try executor.submit(AddOne(x: 1))
         let probe = try WorkerProcess(url: url, concurrency: 1, leaseMilliseconds: 1000)
         #expect(try done.result(timeout: Delay.bound) == 2)
-        let long = try executor.submit(SleepTask(milliseconds: 3000))
+        let started = try Fifo()
+        defer { started.remove() }
+        let long = try executor.submit(BlockAndReport(path: started.path, milliseconds: 3000))
         let idOfLong = try TestDatabase.query(url, "SELECT max(id)::text FROM swift_threading_jobs")[0]
-        waitUntil("the probe runs the long job") {
-            let rows = try? TestDatabase.query(
-                url,
-                "SELECT worker_pid::text FROM swift_threading_jobs WHERE id = \(idOfLong) AND state = 'running'"
-            )
-            return rows == ["\(probe.pid)"]
-        }
+        // The probe runs the long job: it reports its pid from inside the task.
+        #expect(started.readPID() == probe.pid)
+        let running = try TestDatabase.query(
+            url,
+            "SELECT worker_pid::text FROM swift_threading_jobs WHERE id = \(idOfLong) AND state = 'running'")
+        #expect(running == ["\(probe.pid)"])
+        // The rerun finds no FIFO to report to and goes on.
+        started.remove()
         probe.kill()
         let killedAt = ContinuousClock.now
         let rescuer = try RunningWorker(
@@ -74,8 +77,13 @@ struct DeliveryTests {
         let runs = { (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
         let executor = try PostgresExecutor(url: url, tasks: probeTasks, settings: .testing)
         let probe = try WorkerProcess(url: url, concurrency: 1, leaseMilliseconds: 1000, holdsAnswers: true)
-        let future = try executor.submit(AppendTask(path: path, index: 5))
-        waitUntil("the task ran to its end in the probe") { runs() == 1 }
+        let ran = try Fifo()
+        defer { ran.remove() }
+        let future = try executor.submit(AppendTask(path: path, index: 5, reportPath: ran.path))
+        // The task ran to its end in the probe: it reports after its append.
+        #expect(ran.readPID() == probe.pid)
+        #expect(runs() == 1)
+        ran.remove()
         probe.kill()
         #expect(!future.isDone)
         let rescuer = try RunningWorker(
@@ -193,10 +201,10 @@ struct DeliveryTests {
         let worker = try RunningWorker(
             PostgresWorker(
                 url: url, tasks: probeTasks, concurrency: 1, lease: .seconds(2), settings: .testing))
-        let future = try executor.submit(SleepTask(milliseconds: 800))
-        waitUntil("the job runs") {
-            (try? TestDatabase.query(url, "SELECT state FROM swift_threading_jobs")) == ["running"]
-        }
+        let started = try Fifo()
+        defer { started.remove() }
+        let future = try executor.submit(BlockAndReport(path: started.path, milliseconds: 800))
+        #expect(started.readPID() == getpid(), "the job runs")
         let database = String(url.split(separator: "/").last!)
         let terminated = try TestDatabase.query(
             try TestDatabase.adminURL(),
@@ -215,10 +223,10 @@ struct DeliveryTests {
         let url = try TestDatabase.fresh()
         let executor = try PostgresExecutor(url: url, tasks: probeTasks, settings: .testing)
         let probe = try WorkerProcess(url: url, concurrency: 1, leaseMilliseconds: 5000)
-        let future = try executor.submit(SleepTask(milliseconds: 1000))
-        waitUntil("the probe runs the job") {
-            (try? TestDatabase.query(url, "SELECT state FROM swift_threading_jobs")) == ["running"]
-        }
+        let started = try Fifo()
+        defer { started.remove() }
+        let future = try executor.submit(BlockAndReport(path: started.path, milliseconds: 1000))
+        #expect(started.readPID() == probe.pid, "the probe runs the job")
         probe.terminate()
         #expect(try future.result(timeout: Delay.bound) == probe.pid)
         let status = try probe.waitForExit()

@@ -9,7 +9,11 @@ import ThreadingTestSupport
 /// `StateLock`, whose contended hand-off ThreadSanitizer sees (unlike `Mutex`'s).
 final class Recorder<Element: Sendable>: Sendable {
     private let items = StateLock<[Element]>([])
-    func append(_ item: Element) { items.withLock { $0.append(item) } }
+    /// Appends, then tells `waitUntil` (its conditions read the items).
+    func append(_ item: Element) {
+        items.withLock { $0.append(item) }
+        WaitingChanges.note()
+    }
     var all: [Element] { items.withLock { $0 } }
     var count: Int { items.withLock { $0.count } }
 }

@@ -53,7 +53,11 @@ enum QueueKind: String, CaseIterable, Sendable, CustomStringConvertible {
 /// `Mutex`, whose kernel hand-off ThreadSanitizer cannot see.
 final class Results<Value: Sendable>: Sendable {
     private let values = StateLock<[Value]>([])
-    func append(_ value: Value) { values.withLock { $0.append(value) } }
+    /// Appends, then tells `waitUntil` (its conditions read the values).
+    func append(_ value: Value) {
+        values.withLock { $0.append(value) }
+        WaitingChanges.note()
+    }
     var all: [Value] { values.withLock { $0 } }
 }
 

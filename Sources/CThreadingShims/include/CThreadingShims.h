@@ -1,5 +1,5 @@
 // The few platform calls Swift cannot make directly: the variadic `syscall` (futex,
-// gettid), `prctl`, and C11 atomics on a word whose address the kernel needs.
+// gettid, pidfd_open), `prctl`, and C11 atomics on a word whose address the kernel needs.
 // Every function names the C call it wraps and returns its result or -errno.
 #ifndef CTHREADING_SHIMS_H
 #define CTHREADING_SHIMS_H
@@ -58,6 +58,9 @@ int cthreading_futex_wake(cthreading_word_t *w, int count);
 
 /// gettid(2): the kernel's id of the calling thread.
 int64_t cthreading_gettid(void);
+/// pidfd_open(2): a descriptor that polls readable once process `pid` has ended (a
+/// zombie counts). Returns the descriptor or -errno (-ESRCH: no such process).
+int cthreading_pidfd_open(int pid);
 /// prctl(PR_SET_PDEATHSIG, sig): the kernel sends `sig` to the caller when its parent
 /// thread exits. Returns 0 or -errno.
 int cthreading_set_parent_death_signal(int sig);

@@ -49,6 +49,8 @@ package final class ThreadParker: Sendable {
     /// Blocks until `unpark()` or the deadline, re-checking `spin.turns` times first;
     /// returns whether it was unparked.
     package func park(until deadline: Deadline, spin: Spin = .none) -> Bool {
+        // The thread's primitive listed it before it parks: "it waits" is true now.
+        WaitingChanges.note()
         for _ in 0..<spin.turns {
             // Relaxed while spinning; the acquiring load makes the waker's writes visible.
             if word.loadRelaxed() == 1 { return word.load() == 1 }
@@ -79,5 +81,6 @@ package final class ThreadParker: Sendable {
     @inline(__always)
     package func unpark() {
         if word.exchange(1) == 2 { word.wake(1) }
+        WaitingChanges.note()
     }
 }

@@ -28,7 +28,9 @@ struct Waiter: Sendable {
     func resume() {
         switch handle {
         case .thread(let parker): parker.unpark()
-        case .task(let continuation): continuation.resume()
+        case .task(let continuation):
+            continuation.resume()
+            WaitingChanges.note()
         }
     }
 

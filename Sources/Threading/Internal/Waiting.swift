@@ -26,7 +26,10 @@ func blockAsWaiter(
     let waiter = Waiter(id: Waiter.nextID(), handle: .thread(parker))
     guard register(waiter) == .listed else { return true }
     if parker.park(until: deadline, spin: spin) { return true }
-    if withdraw(waiter.id) { return false }
+    if withdraw(waiter.id) {
+        WaitingChanges.note()
+        return false
+    }
     parker.park()
     return true
 }
@@ -52,7 +55,11 @@ func suspendAsWaiter(
     await withTaskCancellationHandler {
         await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
             registration = register(Waiter(id: id, handle: .task(continuation)))
-            if registration != .listed { continuation.resume() }
+            if registration != .listed {
+                continuation.resume()
+            } else {
+                WaitingChanges.note()
+            }
         }
     } onCancel: {
         guard let waiter = withdraw(id) else { return }

@@ -34,6 +34,7 @@ extension FutexWord {
             cthreading_cpu_relax()
         }
         while exchange(2) != 0 {
+            WaitingChanges.note()
             if !wait(whileEquals: 2, deadline: deadline) {
                 // Timed out: one last attempt, so a release racing the timeout is not lost.
                 return compareExchange(expected: 0, desired: 2).exchanged

@@ -24,6 +24,10 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
         var unreaped: ThreadShim.Handle? = nil
         /// Tasks suspended in `await join()`, resumed when the thread finishes.
         var joiners = WaitList<Waiter>()
+        /// What the thread runs; taken by the thread when it starts, so whatever the body
+        /// captured is released when it returns, as Python's `Thread.run` deletes its
+        /// target (no cycle through a captured object that holds the thread).
+        var body: (@Sendable () throws -> Void)?
 
         var isFinished: Bool {
             if case .finished = lifecycle { return true }
@@ -38,7 +42,6 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
     }
 
     private let attributes: StateLock<Attributes>
-    private let body: (@Sendable () throws -> Void)?
     // 0: not finished, no joiner asleep; 2: not finished, a joiner may sleep on the word;
     // 1: finished. The finishing thread makes the wake system call only after seeing 2.
     private let finishedWord = FutexWord(0)
@@ -57,15 +60,13 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
     ///   - daemon: defaults to whether the creating thread is a daemon.
     ///   - body: what the thread runs; an error it throws goes to the except hook.
     public init(name: String? = nil, daemon: Bool? = nil, _ body: @escaping @Sendable () throws -> Void) {
-        self.body = body
         isDaemon = daemon ?? OSThread.current.isDaemon
         attributes = StateLock(
-            Attributes(name: name ?? ThreadRegistry.newName("Thread"), lifecycle: .initial))
+            Attributes(name: name ?? ThreadRegistry.newName("Thread"), lifecycle: .initial, body: body))
     }
 
     /// A thread this package did not start: the main thread or a "Dummy" thread.
     private init(foreignName: String, daemon: Bool, ident: UInt, nativeID: Int) {
-        body = nil
         isDaemon = daemon
         attributes = StateLock(
             Attributes(name: foreignName, lifecycle: .running(ident: ident, nativeID: nativeID)))
@@ -277,6 +278,7 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
         setKernelName(name)
         if DiagnosticsHooks.isActive { DiagnosticsHooks.threadStarted() }
         do {
+            let body = attributes.withLock { $0.body.take() }
             try body?()
         } catch {
             ThreadRegistry.reportUncaught(error, in: self)
@@ -289,6 +291,7 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
         ThreadRegistry.didFinish(self)
         if finishedWord.exchange(1) == 2 { finishedWord.wakeAll() }
         for joiner in joiners { joiner.resume() }
+        WaitingChanges.note()
     }
 
     /// A foreign thread's slot was cleared at its exit: it is no longer alive.
@@ -296,6 +299,7 @@ public final class OSThread: Sendable, Hashable, CustomStringConvertible {
         let joiners = attributes.withLock { $0.finish() }
         if finishedWord.exchange(1) == 2 { finishedWord.wakeAll() }
         for joiner in joiners { joiner.resume() }
+        WaitingChanges.note()
     }
 
     // MARK: Async join
