@@ -5,7 +5,8 @@ import Threading
 enum Workloads {
     typealias Sample = Workload.WorkloadSample
 
-    /// W4: one thread, n × (acquire, increment, release).
+    /// W4: one thread, n × (acquire, increment, release). The note gives, from the same
+    /// round, `pthread_mutex_t` and the bare pair of atomics (`PlatformLockFloor`).
     static func lockUncontended(_ n: Int) -> Sample {
         let lock = Lock(name: "W4")
         let counter = LockedCounter()
@@ -18,12 +19,21 @@ enum Workloads {
             }
         }
         let seconds = LabClock.seconds(elapsed)
-        return Sample(value: seconds / Double(n) * 1e9, seconds: seconds, ok: counter.value == n, note: nil)
+        let pthread = PlatformLockFloor.pthreadMutexPair(n)
+        let bare = PlatformLockFloor.atomicPair(n)
+        let note =
+            "same round: pthread_mutex_t " + String(format: "%.2f", pthread) + " ns/pair, bare atomics "
+            + "(compare-exchange + exchange) " + String(format: "%.2f", bare) + " ns/pair"
+        return Sample(value: seconds / Double(n) * 1e9, seconds: seconds, ok: counter.value == n, note: note)
     }
 
-    /// W5: 2 threads × n increments of one counter under one lock.
+    /// W5: 2 threads × n increments of one counter under one lock. The note gives
+    /// `pthread_mutex_t` in the same round (`PlatformLockFloor`).
     static func lockContended(_ n: Int) throws -> Sample {
-        try lockContended(total: 2 * n, threads: 2)
+        var sample = try lockContended(total: 2 * n, threads: 2)
+        let pthread = try PlatformLockFloor.pthreadMutexContended(total: 2 * n, threads: 2)
+        sample.note = "same round: pthread_mutex_t " + BenchReport.format(pthread) + " increments/s"
+        return sample
     }
 
     /// `threads` threads share `total` increments (`total / threads` each) of one counter
