@@ -27,6 +27,50 @@ struct LockTests {
     @Test func releaseUnlockedThrows() {
         let lock = Lock()
         #expect(throws: ThreadingError.releaseUnlocked) { try lock.release() }
+        // The release's decrement was undone: the lock works as before.
+        #expect(!lock.isLocked)
+        #expect(lock.tryAcquire())
+        #expect(!lock.tryAcquire())
+        #expect(throws: Never.self) { try lock.release() }
+    }
+
+    /// The futex word's unlock (a decrement, mutex 3) from each state, without threads:
+    /// 1 unlocks; 2 unlocks (and would wake a sleeper); 0 is put back and reported.
+    @Test func theWordsUnlockFromEveryState() {
+        for (start, wasLocked) in [(UInt32(1), true), (2, true), (0, false)] {
+            let word = FutexWord(start)
+            #expect(word.mutexUnlock() == wasLocked, "from \(start)")
+            #expect(word.load() == 0, "from \(start)")
+        }
+    }
+
+    /// One thread releases over and over while two others take the lock with timed
+    /// acquisitions and never release it themselves (any thread may release a `Lock`).
+    /// The releases that find it free throw, their decrement undone, while acquirers may
+    /// be marking the word to sleep; every hold is ended by exactly one successful
+    /// release, no acquirer is left asleep on the transient word, and the lock ends free.
+    @Test func releasesOfAFreeLockAmongAcquirersEndEachHoldOnce() throws {
+        let lock = Lock()
+        let acquired = Atomic<Int>(0)
+        let finished = Atomic<Bool>(false)
+        let acquirers = try (0..<2).map { _ in
+            try spawn {
+                while !finished.load(ordering: .relaxed) {
+                    if try lock.acquire(timeout: Delay.short) { acquired.add(1, ordering: .relaxed) }
+                }
+            }
+        }
+        var released = 0
+        for _ in 0..<Stress.size(50_000) where (try? lock.release()) != nil { released += 1 }
+        finished.store(true, ordering: .relaxed)
+        try joinAll(acquirers)
+        if lock.isLocked {
+            try lock.release()
+            released += 1
+        }
+        #expect(released == acquired.load(ordering: .relaxed))
+        #expect(released > 0)
+        #expect(!lock.isLocked)
     }
 
     @Test func negativeTimeoutThrows() {

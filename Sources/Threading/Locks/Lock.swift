@@ -106,15 +106,11 @@ public final class Lock: Lockable, CustomStringConvertible {
     /// Throws `.releaseUnlocked` when the lock is not locked.
     @inlinable
     public func release() throws {
-        // Inlined like `acquire()`: the exchange, and a call only to wake a sleeper, to
+        // Inlined like `acquire()`: the decrement, and a call only to wake a sleeper, to
         // report a release of a free lock, or when diagnostics are on.
         if !DiagnosticsHooks.isActive {
-            let previous = word.exchange(0)
-            if previous == 1 { return }
-            if previous == 2 {
-                word.wake(1)
-                return
-            }
+            if word.mutexUnlock() { return }
+            throw ThreadingError.releaseUnlocked
         }
         try releaseOutOfLine()
     }
@@ -126,13 +122,11 @@ public final class Lock: Lockable, CustomStringConvertible {
             // Told before the word changes, so no other thread's acquisition comes between.
             if word.load() == 0 { throw ThreadingError.releaseUnlocked }
             DiagnosticsHooks.lockWillRelease(identity)
-            let previous = word.exchange(0)
-            if previous == 0 { throw ThreadingError.releaseUnlocked }
-            if previous == 2 { word.wake(1) }
+            if !word.mutexUnlock() { throw ThreadingError.releaseUnlocked }
             return
         }
-        // Reached without diagnostics only after the exchange found the lock free (0).
-        throw ThreadingError.releaseUnlocked
+        // Diagnostics were switched off since `release()` looked: release as it would.
+        if !word.mutexUnlock() { throw ThreadingError.releaseUnlocked }
     }
 
     private func acquireObserved(at site: AcquisitionSite) {
