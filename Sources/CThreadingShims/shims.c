@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 // Linux only (futex, prctl, gettid): the package declares Linux as its one platform.
@@ -52,6 +53,47 @@ int cthreading_futex_wake(cthreading_word_t *w, int count) {
 }
 
 int64_t cthreading_gettid(void) { return (int64_t)syscall(SYS_gettid); }
+
+static int interrupt_pipe = -1;
+
+static void forward_interrupt(int sig) {
+    int saved = errno;
+    unsigned char byte = (unsigned char)sig;
+    ssize_t ignored = write(interrupt_pipe, &byte, 1);
+    (void)ignored;
+    errno = saved;
+}
+
+int cthreading_forward_interrupts(int fd) {
+    interrupt_pipe = fd;
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = forward_interrupt;
+    action.sa_flags = SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    int signals[] = {SIGINT, SIGTERM};
+    for (int i = 0; i < 2; i++) {
+        struct sigaction old;
+        if (sigaction(signals[i], NULL, &old) != 0) return -errno;
+        // Ignored by whoever started us (a background job of a shell without job
+        // control): it stays ignored, as a careful program leaves it.
+        if (old.sa_handler == SIG_IGN) continue;
+        if (sigaction(signals[i], &action, NULL) != 0) return -errno;
+    }
+    return 0;
+}
+
+void cthreading_reraise(int sig) {
+    signal(sig, SIG_DFL);
+    // The calling thread may block the signal (it inherited its creator's mask); the
+    // process only gets here because some thread did not.
+    sigset_t only;
+    sigemptyset(&only);
+    sigaddset(&only, sig);
+    pthread_sigmask(SIG_UNBLOCK, &only, NULL);
+    raise(sig);
+    _exit(128 + sig);  // not reached: the default action of SIGINT and SIGTERM ends us
+}
 
 int cthreading_pidfd_open(int pid) {
 #ifdef SYS_pidfd_open

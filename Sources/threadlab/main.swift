@@ -12,9 +12,12 @@ ProcessPoolExecutor.runWorkerIfRequested(tasks: LabTasks.all)
 do {
     var command = try ThreadLabCommand.parseAsRoot()
     try command.run()
+    InterruptCleanup.holdExitWhileInterrupted()
 } catch let code as ExitCode {
+    InterruptCleanup.holdExitWhileInterrupted()
     exit(code.rawValue)
 } catch {
+    InterruptCleanup.holdExitWhileInterrupted()
     if ThreadLabCommand.exitCode(for: error) == .success {
         ThreadLabCommand.exit(withError: error)  // --help, --version
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Threading
 import ThreadingTestSupport
 
 @testable import ThreadLab
@@ -30,5 +31,76 @@ struct ClusterScenarioTests {
         let delay = try #require(result.rescueDelay)
         #expect(delay > .zero && delay <= result.lease * 2)
         #expect(result.verdict.outcome == .expected, "\(result.verdict)")
+    }
+
+    /// Ctrl-C in the middle of `threadlab demo cluster` stops the scratch server (which
+    /// `pg_ctl` starts in a session of its own, out of the terminal's reach) and both
+    /// workers, then ends the lab by SIGINT, as the shell expects.
+    @Test(
+        .enabled(
+            if: ClusterScenario.databaseUnavailable == nil || onCI,
+            "\(ClusterScenario.databaseUnavailable ?? "")"))
+    func anInterruptStopsTheServerAndTheWorkers() throws {
+        if let why = ClusterScenario.databaseUnavailable {
+            Issue.record("CI=true, yet \(why)")
+            return
+        }
+        guard ProcessInfo.processInfo.environment["THREADING_PG_URL"] == nil else { return }
+        let lines = Queue<WorkerProcess.Line>()
+        let demo = try startWithNoSignalBlocked {
+            try WorkerProcess(
+                index: 0, executable: Binary.path, arguments: ["demo", "cluster"], lines: lines)
+        }
+        defer { demo.stop(grace: Delay.settle) }
+        var port: Int?
+        var workerPIDs: [Int32] = []
+        // The lines come as the demo starts its server and then its workers.
+        while workerPIDs.isEmpty, let text = try lines.get(timeout: Delay.bound).text {
+            if let found = text.firstMatch(of: /127\.0\.0\.1:(\d+)/) { port = Int(found.1) }
+            if let found = text.firstMatch(of: /worker A is pid (\d+), worker B pid (\d+)/) {
+                workerPIDs = [Int32(found.1), Int32(found.2)].compactMap { $0 }
+            }
+        }
+        let serverPort = try #require(port, "the demo printed no server port")
+        try #require(workerPIDs.count == 2, "the demo printed no worker pids")
+        demo.send(SIGINT)
+        #expect(try demo.waitForExit(timeout: Delay.bound))
+        #expect(demo.status == 128 + SIGINT)
+        #expect(waitUntilEnded(workerPIDs, within: Delay.bound))
+        #expect(!acceptsConnections(port: serverPort), "the server still listens on \(serverPort)")
+    }
+
+    /// Runs `start` on a thread of its own that blocks no signal, so the child it starts
+    /// does not inherit the blocked signals of the thread the test runs on (a dispatch
+    /// thread blocks almost all), as a child of a shell would not.
+    func startWithNoSignalBlocked(_ start: @escaping @Sendable () throws -> WorkerProcess) throws
+        -> WorkerProcess
+    {
+        let started = Unguarded<Result<WorkerProcess, any Error>?>(nil)
+        let thread = OSThread {
+            var none = sigset_t()
+            sigemptyset(&none)
+            pthread_sigmask(SIG_SETMASK, &none, nil)
+            started.value = Result { try start() }
+        }
+        try thread.start()
+        try thread.join()  // orders the result before this read
+        return try #require(started.value).get()
+    }
+
+    /// Whether something accepts a TCP connection on 127.0.0.1:`port` now.
+    func acceptsConnections(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
     }
 }

@@ -1,5 +1,5 @@
 // The few platform calls Swift cannot make directly: the variadic `syscall` (futex,
-// gettid, pidfd_open), `prctl`, and C11 atomics on a word whose address the kernel needs.
+// gettid, pidfd_open), `prctl`, `sigaction`, and C11 atomics on a word whose address the kernel needs.
 // Every function names the C call it wraps and returns its result or -errno.
 #ifndef CTHREADING_SHIMS_H
 #define CTHREADING_SHIMS_H
@@ -58,6 +58,13 @@ int cthreading_futex_wake(cthreading_word_t *w, int count);
 
 /// gettid(2): the kernel's id of the calling thread.
 int64_t cthreading_gettid(void);
+/// sigaction(2) for SIGINT and SIGTERM: a handler that writes the signal's number, one
+/// byte, to `fd` (a pipe a thread reads), and nothing else (write is async-signal-safe).
+/// A signal the process inherited as ignored stays ignored. Returns 0 or -errno.
+int cthreading_forward_interrupts(int fd);
+/// Puts back the default action for `sig` and raises it: the process ends by that signal,
+/// as it would have without a handler.
+void cthreading_reraise(int sig);
 /// pidfd_open(2): a descriptor that polls readable once process `pid` has ended (a
 /// zombie counts). Returns the descriptor or -errno (-ESRCH: no such process).
 int cthreading_pidfd_open(int pid);

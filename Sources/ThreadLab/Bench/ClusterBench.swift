@@ -36,6 +36,9 @@ package struct ClusterBench {
     /// failed carry `ok: false` and the reason.
     package func run(progress: (String) -> Void) throws -> [BenchFigure] {
         var server: ScratchPostgresServer?
+        // Ctrl-C or SIGTERM stops the server too (`InterruptCleanup`).
+        var serverCleanup: UInt64?
+        defer { if let serverCleanup { InterruptCleanup.remove(serverCleanup) } }
         defer { server?.stop() }
         let admin: String
         if let given = ProcessInfo.processInfo.environment["THREADING_PG_URL"] {
@@ -47,6 +50,7 @@ package struct ClusterBench {
             let started = try ScratchPostgresServer()
             server = started
             admin = started.url
+            serverCleanup = try InterruptCleanup.add { started.stop() }
         }
         let tag = "\(getpid())"
         var figures: [BenchFigure] = []
@@ -171,12 +175,17 @@ package struct ClusterBench {
         let lines = Queue<WorkerProcess.Line>()
         var workers: [WorkerProcess] = []
         defer { for worker in workers { worker.stop(grace: .seconds(10)) } }
+        var workerCleanups: [UInt64] = []
+        // Forgotten before the workers are stopped and reaped: a pid may be reused after.
+        defer { for token in workerCleanups { InterruptCleanup.remove(token) } }
         var arguments = ["worker", "--postgres", url, "--queue", queue, "--concurrency", "2"]
         if let lease { arguments += ["--lease-ms", "\(Int(LabClock.seconds(lease) * 1000))"] }
         for index in 0..<2 {
-            workers.append(
-                try WorkerProcess(
-                    index: index, executable: context.executable, arguments: arguments, lines: lines))
+            let worker = try WorkerProcess(
+                index: index, executable: context.executable, arguments: arguments, lines: lines)
+            workers.append(worker)
+            let pid = worker.pid
+            workerCleanups.append(try InterruptCleanup.add { kill(pid, SIGKILL) })
         }
         var book = ClusterBook()
         try book.read(

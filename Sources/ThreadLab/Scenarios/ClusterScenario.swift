@@ -56,6 +56,9 @@ package enum ClusterScenario {
         }
         let log = context.log
         var server: ScratchPostgresServer?
+        // What Ctrl-C or SIGTERM must stop if it comes before these defers run.
+        var serverCleanup: UInt64?
+        defer { if let serverCleanup { InterruptCleanup.remove(serverCleanup) } }
         defer { server?.stop() }
         let url: String
         if let given = ProcessInfo.processInfo.environment["THREADING_PG_URL"] {
@@ -65,6 +68,7 @@ package enum ClusterScenario {
             let (started, took) = try LabClock.measure { try ScratchPostgresServer() }
             server = started
             url = started.url
+            serverCleanup = try InterruptCleanup.add { started.stop() }
             log(
                 "started a scratch PostgreSQL server on 127.0.0.1:\(started.port) in \(LabClock.format(took))"
             )
@@ -75,14 +79,19 @@ package enum ClusterScenario {
         let lines = Queue<WorkerProcess.Line>()
         var workers: [WorkerProcess] = []
         defer { for worker in workers { worker.stop(grace: .seconds(10)) } }
+        var workerCleanups: [UInt64] = []
+        // Forgotten before the workers are stopped and reaped: a pid may be reused after.
+        defer { for token in workerCleanups { InterruptCleanup.remove(token) } }
         let arguments = [
             "worker", "--postgres", url, "--queue", queue, "--concurrency", "2",
             "--lease-ms", String(milliseconds(lease)),
         ]
         for index in 0..<2 {
-            workers.append(
-                try WorkerProcess(
-                    index: index, executable: context.executable, arguments: arguments, lines: lines))
+            let worker = try WorkerProcess(
+                index: index, executable: context.executable, arguments: arguments, lines: lines)
+            workers.append(worker)
+            let pid = worker.pid
+            workerCleanups.append(try InterruptCleanup.add { kill(pid, SIGKILL) })
         }
         log(
             "started `threadlab worker --queue \(queue) --concurrency 2 --lease-ms \(milliseconds(lease))` "
