@@ -57,7 +57,8 @@ let package = Package(
         .target(
             name: "ThreadLab",
             dependencies: [
-                "Threading", "Multiprocessing", "ThreadingPostgres", "PostgresScratchServer", "CThreadingShims",
+                "Threading", "Multiprocessing", "ThreadingPostgres", "PostgresScratchServer",
+                "CThreadingShims",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

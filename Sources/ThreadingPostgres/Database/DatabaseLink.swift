@@ -111,21 +111,24 @@ final class DatabaseLink: Sendable {
             state.generation += 1
             return ((fresh, state.generation), nil)
         }
-        if let extra { _ = try? extra.close().wait() }
+        if let extra { _ = try? DatabaseLink.closeKeepingAlive(extra).wait() }
         guard let winner else {
             throw PostgresExecutorError.database("the connection to \(url.place) is closed")
         }
         return winner
     }
 
-    /// Forgets `connection` after it failed, so the next statement connects anew.
-    func drop(_ connection: PostgresConnection) {
+    /// Forgets `connection` after it failed, so the next statement connects anew, and
+    /// closes it without blocking. The returned future completes when its channel is closed.
+    @discardableResult
+    func drop(_ connection: PostgresConnection) -> EventLoopFuture<Void> {
         let dropped = state.withLock { state -> Bool in
             guard let current = state.connection, current === connection else { return false }
             state.connection = nil
             return true
         }
-        if dropped { connection.close().whenComplete { _ in } }
+        guard dropped else { return connection.closeFuture }
+        return DatabaseLink.closeKeepingAlive(connection)
     }
 
     /// Closes the connection and wakes threads waiting to reconnect (they throw). Blocks
@@ -140,7 +143,26 @@ final class DatabaseLink: Sendable {
             return (state.connection, Array(state.sleepers.values))
         }
         for sleeper in sleepers { sleeper.unpark() }
-        _ = try? connection?.close().wait()
+        if let connection { _ = try? DatabaseLink.closeKeepingAlive(connection).wait() }
+    }
+
+    /// A link let go without `close()` (an `init` that failed after connecting, a worker
+    /// never run) closes its connection all the same, without blocking.
+    deinit {
+        if let connection = state.withLock({ $0.connection }) {
+            _ = DatabaseLink.closeKeepingAlive(connection)
+        }
+    }
+
+    /// Closes `connection` and keeps it alive until its channel is closed, which the
+    /// returned future reports: postgres-nio asserts (in debug builds) that a connection is
+    /// closed when it is deinitialized, and the caller's reference may be the last one.
+    private static func closeKeepingAlive(_ connection: PostgresConnection) -> EventLoopFuture<Void> {
+        connection.closeFuture.whenComplete { _ in withExtendedLifetime(connection) {} }
+        // A close that fails finds the channel closed or closing already: the close future
+        // still reports the end.
+        connection.close().whenComplete { _ in }
+        return connection.closeFuture
     }
 
     /// Waits out one backoff step, or less when the link closes (then throws).
