@@ -94,6 +94,11 @@ public final class PostgresWorker: Sendable {
     /// thread throughout: on the database, and on its wake-up (a notification of new jobs,
     /// a free thread, the next scheduled job, an attempt's timeout).
     ///
+    /// The drain lasts as long as the longest running job: a thread cannot be stopped from
+    /// outside. A SIGKILL during the drain loses no job: about one lease later each is
+    /// rescued as after any crash (it runs again, or fails with `.workerDied` on its last
+    /// attempt).
+    ///
     /// - Throws: `PostgresExecutorError.database` when the database has been unreachable
     ///   for 60 s or answers with an SQL error; `ThreadingError.invalidArgument` when this
     ///   worker is running already.
