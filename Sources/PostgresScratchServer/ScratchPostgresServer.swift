@@ -8,6 +8,9 @@ import Synchronization
 ///
 /// When the process runs as root (CI), the server programs run as the `postgres` user
 /// through runuser, because PostgreSQL refuses to run as root.
+///
+/// A process that ends without `stop()` (a crash, a SIGKILL) still leaves no server
+/// behind: a shell it spawned waits for that end and stops the server.
 package final class ScratchPostgresServer: Sendable {
     /// The TCP port the server listens on, on 127.0.0.1 only.
     package let port: Int
@@ -23,6 +26,9 @@ package final class ScratchPostgresServer: Sendable {
     /// True once `stop()` began; held while it runs, so a second caller returns only after
     /// the server is gone.
     private let stopped = Mutex(false)
+    /// The shell that stops the server and removes the temp dir when this process ends
+    /// without `stop()` (a crash, a SIGKILL), and the descriptor whose closing wakes it.
+    private let ownerExitGuard: (pid: pid_t, descriptor: Int32)?
 
     /// A failed step, with the tail of its log.
     package struct Failure: Error, CustomStringConvertible {
@@ -78,6 +84,12 @@ package final class ScratchPostgresServer: Sendable {
             ScratchProcess.removeTree(directory)
             throw error
         }
+        let stopCommand =
+            asServerUser + ["\(binDirectory)/pg_ctl", "stop", "-m", "immediate", "-w", "-D", dataDirectory]
+        // Without it a crashed test run would leave its server running for good: pg_ctl
+        // starts the server in a session of its own, and nothing else stops it. A failure
+        // to spawn the guard leaves only that safety net out.
+        ownerExitGuard = try? ScratchProcess.spawnOnOwnerExit(stopCommand, thenRemove: directory)
         self.binDirectory = binDirectory
         self.asServerUser = asServerUser
         self.dataDirectory = dataDirectory
@@ -114,6 +126,11 @@ package final class ScratchPostgresServer: Sendable {
             let command = ["\(binDirectory)/pg_ctl", "stop", "-m", "immediate", "-w", "-D", dataDirectory]
             _ = try? ScratchProcess.run(asServerUser + command, output: .discard)
             ScratchProcess.removeTree(socketDirectory)
+            if let ownerExitGuard {
+                // Its pg_ctl finds no cluster now, and its rm nothing to remove.
+                _ = close(ownerExitGuard.descriptor)
+                ScratchProcess.reap(ownerExitGuard.pid)
+            }
         }
     }
 

@@ -55,6 +55,34 @@ enum ScratchProcess {
         return (try wait(pid), texts[0], texts[1])
     }
 
+    /// Spawns `/bin/sh`, in a session of its own, to wait for end-of-file on its stdin: a
+    /// socket whose other end, close-on-exec, is returned to the caller and held by nobody
+    /// else. When the caller closes it, or its process ends however it ends (a crash, a
+    /// SIGKILL), the shell runs `arguments` (output discarded), then removes `directory`.
+    /// Returns at once; the caller reaps the pid after closing the descriptor.
+    static func spawnOnOwnerExit(_ arguments: [String], thenRemove directory: String)
+        throws(ScratchPostgresServer.Failure) -> (pid: pid_t, descriptor: Int32)
+    {
+        let pair = try socketPair()
+        let script = #"dir=$1; shift; while read -r _; do :; done; "$@" >/dev/null 2>&1; rm -rf -- "$dir""#
+        let pid: pid_t
+        do {
+            pid = try spawn(
+                ["/bin/sh", "-c", script, "sh", directory] + arguments, output: .discard, stdin: pair.child,
+                ownSession: true)
+        } catch {
+            closeAll(pair.ours, pair.child)
+            throw error
+        }
+        closeAll(pair.child)
+        return (pid, pair.ours)
+    }
+
+    /// Blocks in waitpid until `pid`, a child of ours, ends.
+    static func reap(_ pid: pid_t) {
+        _ = try? wait(pid)
+    }
+
     /// A TCP port on 127.0.0.1 nobody listens on now: bind port 0, ask which port the kernel
     /// chose, close. Another process may take it before the server binds it (the caller retries).
     static func freePort() throws(ScratchPostgresServer.Failure) -> Int {
@@ -144,17 +172,22 @@ enum ScratchProcess {
 
     // MARK: - Spawning
 
-    /// posix_spawn of `arguments[0]`, with stdin from /dev/null, the working directory "/"
-    /// and no descriptors of ours but the two of `output`.
-    private static func spawn(_ arguments: [String], output: Output) throws(ScratchPostgresServer.Failure)
-        -> pid_t
-    {
+    /// posix_spawn of `arguments[0]`, with stdin from /dev/null (or `stdin`), the working
+    /// directory "/" and no descriptors of ours but the two of `output`; in a new session
+    /// when `ownSession`, so that no signal of our terminal's reaches it.
+    private static func spawn(
+        _ arguments: [String], output: Output, stdin: Int32? = nil, ownSession: Bool = false
+    ) throws(ScratchPostgresServer.Failure) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         var rc = posix_spawn_file_actions_init(&actions)
         guard rc == 0 else { throw systemFailure("posix_spawn_file_actions_init", code: rc) }
         defer { posix_spawn_file_actions_destroy(&actions) }
         // The actions copy the paths, so the temporary C strings may go after each call.
-        rc = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if let stdin {
+            rc = posix_spawn_file_actions_adddup2(&actions, stdin, 0)
+        } else {
+            rc = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
         switch output {
         case .discard:
             if rc == 0 { rc = posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0) }
@@ -187,8 +220,11 @@ enum ScratchProcess {
         sigfillset(&allSignals)
         rc = posix_spawnattr_setsigmask(&attributes, &noSignals)
         if rc == 0 { rc = posix_spawnattr_setsigdefault(&attributes, &allSignals) }
+        // POSIX_SPAWN_SETSID (glibc 2.26) is a _GNU_SOURCE macro, hence the number.
+        let newSession: Int32 = ownSession ? 0x80 : 0
         if rc == 0 {
-            rc = posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+            rc = posix_spawnattr_setflags(
+                &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | newSession))
         }
         guard rc == 0 else { throw systemFailure("posix_spawnattr", code: rc) }
 

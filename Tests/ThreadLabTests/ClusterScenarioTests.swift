@@ -67,6 +67,53 @@ struct ClusterScenarioTests {
         if let port { #expect(!acceptsConnections(port: port), "the server still listens on \(port)") }
     }
 
+    /// A demo killed outright (SIGKILL: no handler runs) still leaves no server behind: the
+    /// scratch server's guard, a shell waiting for the demo's end, stops it.
+    @Test func aKilledDemoLeavesNoServerBehind() throws {
+        if databaseMissing() { return }
+        guard ProcessInfo.processInfo.environment["THREADING_PG_URL"] == nil else { return }
+        let lines = Queue<WorkerProcess.Line>()
+        let demo = try WorkerProcess(
+            index: 0, executable: Binary.path, arguments: ["demo", "cluster"], lines: lines)
+        defer { demo.stop(grace: Delay.settle) }
+        var port: Int?
+        var workerPIDs: [Int32] = []
+        while workerPIDs.isEmpty, let text = try lines.get(timeout: Delay.bound).text {
+            if let found = text.firstMatch(of: /127\.0\.0\.1:(\d+)/) { port = Int(found.1) }
+            if let found = text.firstMatch(of: /worker A is pid (\d+), worker B pid (\d+)/) {
+                workerPIDs = [Int32(found.1), Int32(found.2)].compactMap { $0 }
+            }
+        }
+        // The workers outlive the demo (they are its children, not its session's): ours to end.
+        defer { for pid in workerPIDs { kill(pid, SIGKILL) } }
+        let serverPort = try #require(port, "the demo printed no server port")
+        let server = try #require(
+            postmasterPID(port: serverPort), "no postgres process listens on \(serverPort)")
+        // Should the guard fail, the test still stops the server (SIGQUIT: immediate shutdown).
+        defer { if acceptsConnections(port: serverPort) { kill(server, SIGQUIT) } }
+        demo.send(SIGKILL)
+        #expect(try demo.waitForExit(timeout: Delay.bound))
+        #expect(waitUntilEnded([server], within: Delay.bound), "the server (pid \(server)) outlived the demo")
+        #expect(!acceptsConnections(port: serverPort), "the server still listens on \(serverPort)")
+    }
+
+    /// The pid of the postgres server started with `-p port`, from /proc.
+    func postmasterPID(port: Int) -> Int32? {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = Int32(name),
+                let data = FileManager.default.contents(atPath: "/proc/\(name)/cmdline")
+            else { continue }
+            let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            guard let first = arguments.first, first.hasSuffix("/postgres") else { continue }
+            if let flag = arguments.firstIndex(of: "-p"), flag + 1 < arguments.count,
+                arguments[flag + 1] == "\(port)"
+            {
+                return pid
+            }
+        }
+        return nil
+    }
+
     /// Runs `start` on a thread of its own that blocks no signal, so the child it starts
     /// does not inherit the blocked signals of the thread the test runs on (a dispatch
     /// thread blocks almost all), as a child of a shell would not.
