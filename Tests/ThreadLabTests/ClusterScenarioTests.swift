@@ -49,15 +49,7 @@ struct ClusterScenarioTests {
                 index: 0, executable: Binary.path, arguments: ["demo", "cluster"], lines: lines)
         }
         defer { demo.stop(grace: Delay.settle) }
-        var port: Int?
-        var workerPIDs: [Int32] = []
-        // The lines come as the demo starts its server and then its workers.
-        while workerPIDs.isEmpty, let text = try lines.get(timeout: Delay.bound).text {
-            if let found = text.firstMatch(of: /127\.0\.0\.1:(\d+)/) { port = Int(found.1) }
-            if let found = text.firstMatch(of: /worker A is pid (\d+), worker B pid (\d+)/) {
-                workerPIDs = [Int32(found.1), Int32(found.2)].compactMap { $0 }
-            }
-        }
+        let (port, workerPIDs) = try demoStarted(lines)
         if startsServer { try #require(port != nil, "the demo printed no server port") }
         try #require(workerPIDs.count == 2, "the demo printed no worker pids")
         demo.send(SIGINT)
@@ -76,14 +68,7 @@ struct ClusterScenarioTests {
         let demo = try WorkerProcess(
             index: 0, executable: Binary.path, arguments: ["demo", "cluster"], lines: lines)
         defer { demo.stop(grace: Delay.settle) }
-        var port: Int?
-        var workerPIDs: [Int32] = []
-        while workerPIDs.isEmpty, let text = try lines.get(timeout: Delay.bound).text {
-            if let found = text.firstMatch(of: /127\.0\.0\.1:(\d+)/) { port = Int(found.1) }
-            if let found = text.firstMatch(of: /worker A is pid (\d+), worker B pid (\d+)/) {
-                workerPIDs = [Int32(found.1), Int32(found.2)].compactMap { $0 }
-            }
-        }
+        let (port, workerPIDs) = try demoStarted(lines)
         // The workers outlive the demo (they are its children, not its session's): ours to end.
         defer { for pid in workerPIDs { kill(pid, SIGKILL) } }
         let serverPort = try #require(port, "the demo printed no server port")
@@ -95,6 +80,21 @@ struct ClusterScenarioTests {
         #expect(try demo.waitForExit(timeout: Delay.bound))
         #expect(waitUntilEnded([server], within: Delay.bound), "the server (pid \(server)) outlived the demo")
         #expect(!acceptsConnections(port: serverPort), "the server still listens on \(serverPort)")
+    }
+
+    /// Reads the demo's lines until it has named its workers (they come as it starts its
+    /// server and then its workers); returns the server's port (nil when it started none)
+    /// and the workers' pids.
+    func demoStarted(_ lines: Queue<WorkerProcess.Line>) throws -> (port: Int?, workers: [Int32]) {
+        var port: Int?
+        var workers: [Int32] = []
+        while workers.isEmpty, let text = try lines.get(timeout: Delay.bound).text {
+            if let found = text.firstMatch(of: /127\.0\.0\.1:(\d+)/) { port = Int(found.1) }
+            if let found = text.firstMatch(of: /worker A is pid (\d+), worker B pid (\d+)/) {
+                workers = [Int32(found.1), Int32(found.2)].compactMap { $0 }
+            }
+        }
+        return (port, workers)
     }
 
     /// The pid of the postgres server started with `-p port`, from /proc.
