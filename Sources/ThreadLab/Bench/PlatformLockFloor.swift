@@ -25,6 +25,7 @@ enum PlatformLockFloor {
                 pthread_mutex_unlock(mutex)
             }
         }
+        // Checks this harness, not an input: a lost increment would make the figure a lie.
         precondition(counter.value == n)
         return LabClock.seconds(elapsed) / Double(n) * 1e9
     }
@@ -41,6 +42,7 @@ enum PlatformLockFloor {
                 _ = word.value.exchange(0, ordering: .releasing)
             }
         }
+        // Checks this harness, not an input: a lost increment would make the figure a lie.
         precondition(counter.value == n)
         return LabClock.seconds(elapsed) / Double(n) * 1e9
     }
@@ -64,6 +66,7 @@ enum PlatformLockFloor {
             for thread in threads { try thread.start() }
             for thread in threads { try thread.join() }
         }
+        // Checks this harness, not an input: a lost increment would make the figure a lie.
         precondition(counter.value == share * count)
         return Double(share * count) / LabClock.seconds(elapsed)
     }
