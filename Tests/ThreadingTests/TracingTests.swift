@@ -182,13 +182,26 @@ extension DiagnosticsTests {
             #expect(lane.spans.filter { $0.category == .queueWait }.count == 2)
         }
 
-        /// The known run: a pool of 2 running 4 tasks under one lock.
+        /// The known run: a pool of 2 running 4 tasks under one lock. Tracing
+        /// records every thread of the process, and other suites run meanwhile, so the
+        /// checks look only at this test's threads. The first two tasks meet at a gate:
+        /// without it, one worker could run all four before the second starts.
         @Test func poolOfTwoRunningFourTasksUnderOneLock() throws {
             let lock = Lock(name: "pool lock")
             let pool = try ThreadPoolExecutor(maxWorkers: 2, threadNamePrefix: "diag-pool")
+            let bothWorkers = Gate(parties: 2)
             Tracing.start()
-            let futures = try (0..<4).map { index in try pool.submit { lock.withLock { index } } }
-            let results = try futures.map { try $0.result(timeout: Delay.bound) }
+            let futures = StateLock<[Future<Int>]>([])
+            try onThread("diag-submitter") {
+                for index in 0..<4 {
+                    let future = try pool.submit {
+                        bothWorkers.arriveAndWait()
+                        return lock.withLock { index }
+                    }
+                    futures.withLock { $0.append(future) }
+                }
+            }
+            let results = try futures.withLock { $0 }.map { try $0.result(timeout: Delay.bound) }
             pool.shutdown(wait: true)
             let trace = Tracing.stop()
             #expect(results == [0, 1, 2, 3])
@@ -212,7 +225,7 @@ extension DiagnosticsTests {
             #expect(runs == 4)
             // Every submission is an instant on the submitting thread.
             #expect(
-                parsed.events.filter { $0["ph"] as? String == "i" && $0["name"] as? String == "submit task" }
+                parsed.events("i", on: "diag-submitter").filter { $0["name"] as? String == "submit task" }
                     .count == 4)
         }
 
