@@ -49,9 +49,11 @@ struct ScenarioTests {
         #expect(result.verdict.outcome == .expected)
     }
 
+    /// The sum runs 200 ms (its pace is wall-clock busy work) against a 5 ms report
+    /// interval, so a reporter kept off its core for most of it still reports once.
     @Test func responsivenessDeliversReportsWhileTheSumRuns() throws {
         let result = try ResponsivenessScenario.run(
-            quietContext(), upTo: 100_000, chunkWork: .microseconds(500), reportEvery: .milliseconds(5))
+            quietContext(), upTo: 100_000, chunkWork: .milliseconds(2), reportEvery: .milliseconds(5))
         #expect(result.sum == 100_000 * 100_001 / 2)
         #expect(result.reportsWhileRunning >= 1)
     }
@@ -100,7 +102,10 @@ struct ScenarioTests {
     }
 
     @Test func deadlockIsReportedWithBothLocksAndSites() throws {
-        let result = try DeadlockScenario.run(quietContext(), giveUpAfter: .milliseconds(100))
+        // The scenario sets the process-wide checker up, as the checker's own tests do.
+        let result = try LockOrderCheckerTurn.take {
+            try DeadlockScenario.run(quietContext(), giveUpAfter: .milliseconds(100))
+        }
         #expect(Set(result.cycle) == ["A", "B"])
         #expect(result.sites.count >= 2)
         #expect(result.timedAcquireGaveUp)

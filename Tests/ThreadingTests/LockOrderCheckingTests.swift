@@ -34,16 +34,18 @@ final class ViolationLog: Sendable {
 
 /// Runs `body` with the checker in `.report` mode, a fresh graph and a handler that
 /// collects violations; turns the checker off afterwards.
-func withLockOrderChecking(_ body: (ViolationLog) throws -> Void) rethrows {
-    let log = ViolationLog()
-    LockOrderChecking.reset()
-    LockOrderChecking.setReportHandler { log.append($0) }
-    LockOrderChecking.mode = .report
-    defer {
-        LockOrderChecking.mode = .off
+func withLockOrderChecking(_ body: (ViolationLog) throws -> Void) throws {
+    try LockOrderCheckerTurn.take {
+        let log = ViolationLog()
         LockOrderChecking.reset()
+        LockOrderChecking.setReportHandler { log.append($0) }
+        LockOrderChecking.mode = .report
+        defer {
+            LockOrderChecking.mode = .off
+            LockOrderChecking.reset()
+        }
+        try body(log)
     }
-    try body(log)
 }
 
 /// Runs `body` on a new thread named `name` and waits for it: the edges of these tests are
@@ -292,16 +294,18 @@ extension DiagnosticsTests {
         }
 
         @Test func offModeRecordsNothing() throws {
-            let log = ViolationLog()
-            LockOrderChecking.reset()
-            LockOrderChecking.setReportHandler { log.append($0) }
-            LockOrderChecking.mode = .off
-            #expect(LockOrderChecking.mode == .off)
-            let a = Lock(name: "a")
-            let b = Lock(name: "b")
-            try onThread("forward") { a.withLock { b.withLock {} } }
-            try onThread("backward") { b.withLock { a.withLock {} } }
-            #expect(log.among(a, b).isEmpty)
+            try LockOrderCheckerTurn.take {
+                let log = ViolationLog()
+                LockOrderChecking.reset()
+                LockOrderChecking.setReportHandler { log.append($0) }
+                LockOrderChecking.mode = .off
+                #expect(LockOrderChecking.mode == .off)
+                let a = Lock(name: "a")
+                let b = Lock(name: "b")
+                try onThread("forward") { a.withLock { b.withLock {} } }
+                try onThread("backward") { b.withLock { a.withLock {} } }
+                #expect(log.among(a, b).isEmpty)
+            }
         }
 
         @Test func abortModeEndsTheProcessWithTheReportOnStandardError() throws {
