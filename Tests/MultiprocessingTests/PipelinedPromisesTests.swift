@@ -94,10 +94,7 @@ struct PipelinedPromisesTests {
         }
 
         /// Lets the holder finish.
-        func releaseHolder() {
-            let fd = open(release.path, O_WRONLY)
-            if fd >= 0 { close(fd) }
-        }
+        func releaseHolder() { release.hangUp() }
 
         /// Whether task `index` ran: its file exists.
         func ran(_ index: Int) -> Bool { FileManager.default.fileExists(atPath: "\(directory)/\(index)") }

@@ -66,14 +66,19 @@ struct ProcessPoolExecutorTests {
         }
     }
 
+    /// The task cannot end before the test releases it, after `map` returned: so the
+    /// `TimeoutError` shows `map` did not wait for it, with no wall-clock bound to check.
     @Test func mapTimesOut() throws {
         let pool = try makePool(workers: 1)
         defer { pool.shutdown(wait: true, cancelFutures: true) }
-        let start = ContinuousClock.now
+        let report = try Fifo()
+        let release = try Fifo()
         #expect(throws: TimeoutError.self) {
-            _ = try pool.map([SleepTask(milliseconds: 3_000)], timeout: .milliseconds(100))
+            _ = try pool.map(
+                [HoldTask(reportPath: report.path, releasePath: release.path)], timeout: .milliseconds(100))
         }
-        #expect(ContinuousClock.now - start < .seconds(2))
+        _ = try #require(report.readPID())
+        release.hangUp()
     }
 
     @Test func mapRejectsBadArguments() throws {
@@ -199,15 +204,19 @@ struct ProcessPoolExecutorTests {
     }
 
     @Test func shutdownCancelsFuturesNotYetStarted() throws {
-        // One worker: the sleeper holds it while the rest wait, in flight or in the queue.
+        // One worker: the holder keeps it until the cancelling shutdown has returned,
+        // while the rest wait, in flight or in the queue.
         let pool = try makePool(workers: 1)
-        let fifo = try Fifo()
-        let sleeper = try pool.submit(BlockAndReport(path: fifo.path, milliseconds: 300))
+        let report = try Fifo()
+        let release = try Fifo()
+        let holder = try pool.submit(HoldTask(reportPath: report.path, releasePath: release.path))
         let futures = try (0..<300).map { try pool.submit(AddOne(x: $0)) }
         // Started: cancelling no longer touches it.
-        _ = try #require(fifo.readPID())
-        pool.shutdown(wait: true, cancelFutures: true)
-        #expect(try sleeper.result() > 0)
+        let holderPID = try #require(report.readPID())
+        pool.shutdown(wait: false, cancelFutures: true)
+        release.hangUp()
+        pool.shutdown(wait: true)
+        #expect(try holder.result() == holderPID)
         var cancelled = 0
         for (i, future) in futures.enumerated() {
             do {
@@ -216,19 +225,24 @@ struct ProcessPoolExecutorTests {
                 cancelled += 1
             }
         }
-        #expect(cancelled > 0)
+        #expect(cancelled == futures.count)
         #expect(futures.allSatisfy { $0.isDone })
     }
 
+    /// The one worker is held until the cancel, so the last task cannot have started.
     @Test func cancelledFutureIsNotRun() throws {
         let pool = try makePool(workers: 1)
         defer { pool.shutdown() }
-        let sleeper = try pool.submit(SleepTask(milliseconds: 300))
+        let report = try Fifo()
+        let release = try Fifo()
+        let holder = try pool.submit(HoldTask(reportPath: report.path, releasePath: release.path))
         let queued = try (0..<200).map { try pool.submit(AddOne(x: $0)) }
+        let holderPID = try #require(report.readPID())
         let last = try #require(queued.last)
         #expect(last.cancel())
         #expect(throws: CancellationError.self) { _ = try last.result() }
-        _ = try sleeper.result(timeout: Delay.bound)
+        release.hangUp()
+        #expect(try holder.result(timeout: Delay.bound) == holderPID)
         #expect(try queued[198].result(timeout: Delay.bound) == 199)
     }
 

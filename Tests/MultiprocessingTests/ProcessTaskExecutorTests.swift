@@ -48,17 +48,24 @@ struct ProcessTaskExecutorTests {
         #expect(throws: ThreadingError.self) { try badMap(on: pool, timeout: .seconds(-1), chunkSize: 1) }
     }
 
+    /// The worker is held until the cancelling shutdown has returned, so none of the rest
+    /// can have started, whatever the scheduler does.
     @Test func shutdownCancellingThroughTheProtocol() throws {
-        func stop(_ executor: some ProcessTaskExecutor) { executor.shutdown(wait: true, cancelFutures: true) }
+        func stop(_ executor: some ProcessTaskExecutor, wait: Bool) {
+            executor.shutdown(wait: wait, cancelFutures: true)
+        }
         let pool = try makePool(workers: 1)
-        let fifo = try Fifo()
-        let slow = try pool.submit(BlockAndReport(path: fifo.path, milliseconds: 200))
+        let report = try Fifo()
+        let release = try Fifo()
+        let held = try pool.submit(HoldTask(reportPath: report.path, releasePath: release.path))
         let rest = try (0..<100).map { try pool.submit(Square(x: $0)) }
-        _ = try #require(fifo.readPID())
-        stop(pool)
-        #expect(try slow.result(timeout: Delay.bound) > 0)
+        let heldPID = try #require(report.readPID())
+        stop(pool, wait: false)
         // None of them had started: all cancelled.
         let allCancelled = rest.allSatisfy { $0.isCancelled }
         #expect(allCancelled)
+        release.hangUp()
+        stop(pool, wait: true)
+        #expect(try held.result(timeout: Delay.bound) == heldPID)
     }
 }

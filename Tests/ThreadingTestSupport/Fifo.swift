@@ -44,6 +44,13 @@ package struct Fifo: Sendable {
         return Int32(String(decoding: bytes, as: UTF8.self))
     }
 
+    /// Opens the FIFO for writing and closes it: the task reading it (`HoldTask`'s release)
+    /// sees end-of-file and goes on. Blocks until that task has opened its end.
+    package func hangUp() {
+        let fd = open(path, O_WRONLY)
+        if fd >= 0 { close(fd) }
+    }
+
     /// Removes the FIFO: a later task that tries to report finds nothing to open and goes
     /// on without blocking.
     package func remove() {
