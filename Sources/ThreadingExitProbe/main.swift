@@ -33,9 +33,12 @@ if mode.hasPrefix("lock-order-") {
 switch mode {
 case "daemon", "nondaemon":
     let started = Event()
+    let mainDone = Event()
     let worker = OSThread(name: "Worker", daemon: mode == "daemon") {
         say("worker started")
         started.set()
+        // Its last line comes after main's, however late main is scheduled.
+        mainDone.wait()
         // Nothing sets this event: a bounded sleep that is not a poll. The daemon sleeps
         // longer, so a slow exit (ThreadSanitizer's end-of-process work takes hundreds of
         // milliseconds) cannot let it finish; the process ends long before either way.
@@ -45,6 +48,7 @@ case "daemon", "nondaemon":
     try worker.start()
     started.wait()
     say("main done")
+    mainDone.set()
 case "except":
     let worker = OSThread(name: "Failing") { throw ProbeError() }
     try worker.start()

@@ -60,6 +60,8 @@ struct LockTests {
                 }
             }
         }
+        // Without an acquirer on a core before the releases end, nothing is held.
+        waitUntil("an acquirer holds the lock") { lock.isLocked }
         var released = 0
         for _ in 0..<Stress.size(50_000) where (try? lock.release()) != nil { released += 1 }
         finished.store(true, ordering: .relaxed)

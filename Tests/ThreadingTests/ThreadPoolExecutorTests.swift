@@ -200,6 +200,8 @@ struct ThreadPoolExecutorTests {
         }
         let queued = try (1...5).map { i in try pool.submit { i } }
         #expect(try started.wait(timeout: Delay.bound))
+        // Closed here, so the refusal below does not depend on the shutter having run yet.
+        pool.shutdown(wait: false)
         let shutDown = Event()
         let shutter = try spawn {
             pool.shutdown(wait: true)

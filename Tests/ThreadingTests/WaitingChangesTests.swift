@@ -42,8 +42,9 @@ struct WaitingChangesTests {
         event.set()
         try await waiting.value
         // A timed wait that gives up withdraws itself: the count drops back without a wake.
+        // Two seconds, so a test thread kept off its core for a while still sees it listed.
         let other = Event()
-        let timed = try spawn { _ = try? other.wait(timeout: Delay.settle) }
+        let timed = try spawn { _ = try? other.wait(timeout: .seconds(2)) }
         #expect(WaitingChanges.wait(until: { other.waitingCount == 1 }, deadline: .now + Delay.bound))
         #expect(WaitingChanges.wait(until: { other.waitingCount == 0 }, deadline: .now + Delay.bound))
         try joinAll([timed])

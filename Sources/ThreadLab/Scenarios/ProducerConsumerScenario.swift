@@ -39,6 +39,8 @@ package enum ProducerConsumerScenario {
         let produced = SharedInt()
         let consumed = SharedInt()
         let maxSize = SharedInt()
+        // Main's clock starts at the first put, so a late pool thread still produces.
+        let firstPut = Event()
         @Sendable func shouldLog(_ count: Int) -> Bool { count <= 5 || count % 10 == 0 }
 
         log("The fix: the producer shuts the queue down; the consumer is `for message in queue.items`")
@@ -51,6 +53,7 @@ package enum ProducerConsumerScenario {
                     LabClock.sleep(producerPace)  // "the network"
                     try pipeline.put(message)
                     let count = produced.add(1)
+                    firstPut.set()
                     maxSize.raise(to: pipeline.count)
                     if shouldLog(count) { log("Producer got message: \(message) (#\(count))") }
                 }
@@ -66,6 +69,7 @@ package enum ProducerConsumerScenario {
                 }
                 log("Consumer: the queue is shut down and drained. Exiting")
             }
+            firstPut.wait()
             LabClock.sleep(runFor)
             log("Main: about to set event")
             event.set()
@@ -109,8 +113,9 @@ package enum ProducerConsumerScenario {
                     event.set()
                 }
                 do {
-                    // A plain `get()` here would never return; the bound catches the hang.
-                    let message = try queue.get(timeout: bound)
+                    // The producer's puts all come: wait for them without a bound. After
+                    // them a plain `get()` would never return; the bound catches the hang.
+                    let message = consumed < total ? try queue.get() : try queue.get(timeout: bound)
                     consumed += 1
                     log("Consumer storing message: \(message)")
                 } catch QueueError.empty {
